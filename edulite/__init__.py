@@ -1,0 +1,1 @@
+"""Edulite: homework and after-school load monitor for the double-reduction policy."""

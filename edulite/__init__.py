@@ -1,1 +1,62 @@
 """Edulite: homework and after-school load monitor for the double-reduction policy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+
+    from edulite import cli, db, i18n
+    from edulite.web import errors, extensions, security
+
+    db.init_app(app)
+    extensions.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then FLASK_* and DATABASE_URL variables, then tests' dict."""
+    app.config.from_object("edulite.config.Config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if test_config:
+        app.config.update(test_config)
+    if app.config["PREFERRED_URL_SCHEME"] == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+    from edulite.config import DEFAULT_SECRET_KEY
+
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
+        raise RuntimeError(
+            "Refusing to start with the default SECRET_KEY. Run `flask --app app edulite init` "
+            "or set FLASK_SECRET_KEY."
+        )
+
+
+def register_blueprints(app: Flask) -> None:
+    from edulite.web import admin, auth, district, parent, principal, teacher
+
+    for module in (auth, teacher, principal, district, admin, parent):
+        app.register_blueprint(module.bp)

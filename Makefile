@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine:
+#   make run    install, migrate, load the demo district and start Edulite on http://127.0.0.1:5000
+#   make test   install everything the tests need (Chromium, CJK fonts, Python packages) and run them all
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run install install-dev system-deps assets test check
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+
+install-dev: $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+
+run: install
+	$(FLASK) edulite init
+	$(FLASK) edulite demo --if-empty
+	@echo ""
+	@echo "  Edulite is starting on http://$(HOST):$(PORT)/"
+	@echo "  Sign in as teacher, principal, district or admin; password: edulite-demo"
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium (browser tests) and Noto CJK (Chinese text in screenshots); never a downloaded browser.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+# Pinned htmx and Chart.js, verified against their hashes, served locally for the browser tests.
+assets: install
+	$(FLASK) edulite fetch-assets
+
+test: system-deps install-dev assets
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r edulite app.py --severity-level medium

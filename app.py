@@ -1,0 +1,3 @@
+from edulite import create_app
+
+app = create_app()

@@ -1,0 +1,60 @@
+"""Every setting Edulite reads, with its default. Override in instance/config.py or FLASK_* variables."""
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
+class Config:
+    # Signs session cookies; the app refuses to start in production with this default.
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # Empty means SQLite in instance/edulite.sqlite; a district sets postgresql+psycopg://...
+    DATABASE_URL = os.environ.get("DATABASE_URL", "")
+    # Connections per worker process for PostgreSQL; workers x (size + overflow) must fit max_connections.
+    DB_POOL_SIZE = 5
+    DB_MAX_OVERFLOW = 2
+    # Milliseconds a SQLite writer waits for the lock before giving up.
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    # OWASP 2023 minimum for PBKDF2-HMAC-SHA256.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"  # noqa: S105
+    # Interface language default and the languages offered.
+    BABEL_DEFAULT_LOCALE = "zh"
+    LANGUAGES = ("zh", "en")
+    DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # Front-end libraries: "cdn" loads pinned files from ASSET_CDN_BASE, "local" serves static/vendor/.
+    ASSET_MODE = "cdn"
+    ASSET_CDN_BASE = "https://cdn.jsdelivr.net/npm"
+    # Session cookie hardening; SESSION_COOKIE_SECURE turns on automatically behind HTTPS (PREFERRED_URL_SCHEME).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "edulite_session"
+    PREFERRED_URL_SCHEME = "http"
+    # Minutes of inactivity, and hours in all, after which a sign-in expires.
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 12
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # CSRF tokens live as long as the session (a teacher may leave a form open all afternoon).
+    WTF_CSRF_TIME_LIMIT = None
+    # Failed sign-ins allowed per account and per address; storage shared across workers when Redis is set.
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    # Outgoing e-mail for the daily digest.
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "edulite@localhost"
+    # The digest is not sent between these hours (local school time): nobody wants alerts at night.
+    DIGEST_QUIET_START = 21
+    DIGEST_QUIET_END = 7
+    # Seconds an HTTP webhook call may take before it counts as failed.
+    WEBHOOK_TIMEOUT = 5
+    # Parent pages may be cached this long, so a teacher's edit shows within a minute.
+    PARENT_CACHE_SECONDS = 60
+    # Where backups go and how many are kept.
+    BACKUP_DIR = ""
+    BACKUP_KEEP = 14

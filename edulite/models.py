@@ -1,0 +1,250 @@
+"""All database tables (SQLModel) and the non-table input models that validate before a row is built."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("teacher", "principal", "district", "admin")
+KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
+LOCATIONS = ("class", "after_school", "home")
+ALERT_STATES = ("open", "acknowledged", "resolved")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class District(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+
+
+class School(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    district_id: int = Field(foreign_key="district.id", index=True)
+    name: str = Field(max_length=100, unique=True)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    digest_email: str | None = Field(default=None, max_length=320)
+    webhook_url: str | None = Field(default=None, max_length=500)
+
+
+class SchoolClass(SQLModel, table=True):
+    __tablename__ = "school_class"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    grade: int
+    name: str = Field(max_length=50)
+    headcount: int = 0
+    active: bool = True
+
+
+class Subject(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=30, unique=True)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(max_length=64)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=16)
+    school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
+    district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
+    # A teacher who leads a grade sees that grade's classes (年级组长).
+    lead_grade: int | None = None
+    active: bool = True
+    # Bumped on sign-out, password change and disable so that old session cookies stop working.
+    session_version: int = 1
+    locale: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    """A teacher teaches a subject in a class; one teacher per class and subject."""
+
+    __table_args__ = (UniqueConstraint("class_id", "subject_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="user.id", index=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    subject_id: int = Field(foreign_key="subject.id")
+
+
+class HomeworkItem(SQLModel, table=True):
+    __tablename__ = "homework_item"
+    # Every load query filters by class and date range.
+    __table_args__ = (Index("ix_homework_item_class_set_date", "class_id", "set_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    subject_id: int = Field(foreign_key="subject.id")
+    teacher_id: int = Field(foreign_key="user.id")
+    set_date: date = Field(index=True)
+    due_date: date | None = None
+    description: str = Field(default="", max_length=500)
+    kind: str = Field(default="written", max_length=16)
+    required: bool = True
+    location: str = Field(default="home", max_length=16)
+    minutes: int = 0
+    # "No homework today" (作业：无) is published as an item with no minutes.
+    no_homework: bool = False
+    graded: bool = False
+    withdrawn: bool = False
+    over_cap_reason: str | None = Field(default=None, max_length=300)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HomeworkRevision(SQLModel, table=True):
+    """One row per save of an item: edits and withdrawals never overwrite history."""
+
+    __tablename__ = "homework_revision"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="homework_item.id", index=True)
+    version: int
+    action: str = Field(max_length=16)
+    changed_by: int = Field(foreign_key="user.id")
+    changed_at: datetime = Field(default_factory=utcnow)
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class PolicyVersion(SQLModel, table=True):
+    """A district default (school_id empty) or a school override, in force from a date."""
+
+    __tablename__ = "policy_version"
+    id: int | None = Field(default=None, primary_key=True)
+    district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
+    school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
+    effective_from: date
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CalendarDay(SQLModel, table=True):
+    __tablename__ = "calendar_day"
+    __table_args__ = (UniqueConstraint("school_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    day: date
+    kind: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=100)
+
+
+class AfterSchoolPlan(SQLModel, table=True):
+    """One weekday of a school's after-school plan for a term (一校一案)."""
+
+    __tablename__ = "after_school_plan"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    valid_from: date
+    valid_to: date
+    weekday: int
+    start: time
+    end: time
+    activities: str = Field(default="", max_length=200)
+
+
+class AfterSchoolSession(SQLModel, table=True):
+    __tablename__ = "after_school_session"
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    day: date = Field(index=True)
+    start: time
+    end: time
+    activity: str = Field(max_length=32)
+    teacher_id: int | None = Field(default=None, foreign_key="user.id")
+    note: str | None = Field(default=None, max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SessionClass(SQLModel, table=True):
+    __tablename__ = "session_class"
+    session_id: int = Field(foreign_key="after_school_session.id", primary_key=True)
+    class_id: int = Field(foreign_key="school_class.id", primary_key=True)
+    pupils: int = 0
+
+
+class Alert(SQLModel, table=True):
+    """A rule breach found by the engine; stored so that a principal's action survives recomputation."""
+
+    __table_args__ = (UniqueConstraint("school_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    class_id: int | None = Field(default=None, foreign_key="school_class.id", index=True)
+    key: str = Field(max_length=200)
+    rule_id: str = Field(max_length=16, index=True)
+    day: date | None = Field(default=None, index=True)
+    figure: str = Field(default="", max_length=100)
+    limit: str | None = Field(default=None, max_length=100)
+    detail: str = Field(default="", max_length=500)
+    item_id: int | None = Field(default=None, foreign_key="homework_item.id")
+    subject: str | None = Field(default=None, max_length=30)
+    state: str = Field(default="open", max_length=16)
+    # False once recomputation no longer finds the breach; kept for the record.
+    current: bool = True
+    note: str | None = Field(default=None, max_length=1000)
+    acted_by: int | None = Field(default=None, foreign_key="user.id")
+    acted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ClassLink(SQLModel, table=True):
+    """The unguessable, revocable token behind a class's parent page."""
+
+    __tablename__ = "class_link"
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    token: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class InspectionRecord(SQLModel, table=True):
+    """The weekly homework inspection record (作业检查记录) a principal signs off."""
+
+    __tablename__ = "inspection_record"
+    __table_args__ = (UniqueConstraint("school_id", "week_start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    week_start: date
+    findings: str = Field(default="", sa_column=Column(Text, nullable=False))
+    figures: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    signed_by: int | None = Field(default=None, foreign_key="user.id")
+    signed_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who changed what, when, from what to what."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
+    action: str = Field(max_length=32)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = None
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class DigestDelivery(SQLModel, table=True):
+    """One digest per school, day and channel; failed ones are retried on the next run."""
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (UniqueConstraint("school_id", "day", "channel"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id")
+    day: date
+    channel: str = Field(max_length=16)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = None

@@ -1,0 +1,61 @@
+"""Reads: each takes a session and the caller's scope, aggregates in SQL, returns frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from edulite.auth import Scope
+from edulite.models import Assignment, School, SchoolClass, Subject
+
+
+@dataclass(frozen=True)
+class TaughtClass:
+    class_id: int
+    name: str
+    grade: int
+    subjects: tuple[str, ...]
+
+
+def taught_classes(session: Session, *, scope: Scope) -> list[TaughtClass]:
+    """The classes (and subjects) the signed-in teacher teaches."""
+    rows = session.exec(
+        select(SchoolClass.id, SchoolClass.name, SchoolClass.grade, Subject.name)
+        .join(Assignment, Assignment.class_id == SchoolClass.id)
+        .join(Subject, Subject.id == Assignment.subject_id)
+        .where(Assignment.teacher_id == scope.user_id, SchoolClass.school_id == scope.school_id)
+        .order_by(SchoolClass.grade, SchoolClass.name, Subject.name)
+    ).all()
+    grouped: dict[int, TaughtClass] = {}
+    for cid, name, grade, subject in rows:
+        prev = grouped.get(cid)
+        grouped[cid] = TaughtClass(cid, name, grade, (prev.subjects if prev else ()) + (subject,))
+    return list(grouped.values())
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    class_id: int
+    name: str
+    grade: int
+    headcount: int
+
+
+def school_classes(session: Session, *, school_id: int) -> list[ClassRow]:
+    rows = session.exec(
+        select(SchoolClass.id, SchoolClass.name, SchoolClass.grade, SchoolClass.headcount)
+        .where(SchoolClass.school_id == school_id, SchoolClass.active)
+        .order_by(SchoolClass.grade, SchoolClass.name)
+    ).all()
+    return [ClassRow(*r) for r in rows]
+
+
+def school_name(session: Session, *, school_id: int) -> str:
+    school = session.get(School, school_id)
+    return school.name if school else ""
+
+
+def district_schools(session: Session, *, district_id: int) -> list[tuple[int, str]]:
+    return list(session.exec(select(School.id, School.name).where(School.district_id == district_id)
+                             .order_by(School.name)).all())

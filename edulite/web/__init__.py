@@ -1,0 +1,1 @@
+"""One blueprint per audience; views are glue: parse, call services or queries, render."""

@@ -1,0 +1,31 @@
+"""Friendly error pages in the user's language; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        return render_template("errors/error.html", code=400, reason="csrf"), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(err):
+        headers = {"Allow": ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else {}
+        return render_template("errors/error.html", code=err.code, reason=None), err.code, headers
+
+    @app.errorhandler(Exception)
+    def _unexpected(err):
+        log.exception("unhandled error")
+        try:
+            return render_template("errors/error.html", code=500, reason=None), 500
+        except Exception:
+            log.exception("error page failed")
+            return "<!doctype html><title>500</title><p>Server error / 服务器错误</p>", 500

@@ -1,0 +1,67 @@
+"""Who is calling, and the headers every response carries (pages, fragments, errors, static)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request, url_for
+
+from edulite.assets import ASSETS, script_src
+from edulite.auth import load_user
+
+
+def content_security_policy(app: Flask) -> str:
+    scripts = ["'self'"]
+    if app.config["ASSET_MODE"] == "cdn":
+        parts = urlsplit(app.config["ASSET_CDN_BASE"])
+        scripts.append(f"{parts.scheme}://{parts.netloc}")
+    return "; ".join([
+        "default-src 'self'",
+        "script-src " + " ".join(scripts),
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ])
+
+
+def init_app(app: Flask) -> None:
+    csp = content_security_policy(app)
+
+    @app.before_request
+    def _load_user():
+        if request.endpoint != "static":
+            load_user()
+
+    @app.after_request
+    def _headers(response):
+        h = response.headers
+        h["Content-Security-Policy"] = csp
+        h["X-Content-Type-Options"] = "nosniff"
+        # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside.
+        h["Referrer-Policy"] = "same-origin"
+        h["X-Frame-Options"] = "DENY"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        h.add("Vary", "HX-Request")
+        if request.is_secure or app.config["PREFERRED_URL_SCHEME"] == "https":
+            h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if g.get("user") is not None:
+            # Signed-in pages must not linger in shared caches or the back button of a shared phone.
+            h["Cache-Control"] = "no-store"
+        return response
+
+    @app.context_processor
+    def _assets():
+        def asset_tag(name: str) -> dict:
+            return {
+                "src": script_src(name, mode=app.config["ASSET_MODE"], cdn_base=app.config["ASSET_CDN_BASE"],
+                                  static_url=lambda p: url_for("static", filename=p)),
+                "integrity": ASSETS[name].integrity,
+            }
+
+        return {"asset": asset_tag, "current_user": g.get("user")}

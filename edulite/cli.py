@@ -17,6 +17,9 @@ edulite_cli = AppGroup("edulite", help="Edulite administration: database, demo d
 
 
 def init_app(app: Flask) -> None:
+    # Command modules register themselves on edulite_cli when imported.
+    import edulite.commands  # noqa: F401
+
     app.cli.add_command(edulite_cli)
 
 

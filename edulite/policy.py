@@ -1,0 +1,334 @@
+"""The double-reduction policy as data: national defaults and stricter-only overrides (一校一策).
+
+Every number or word list that POLICY.md marks configurable lives in a Policy; rules.py reads it.
+Pure: standard library only. Every bad value raises ValueError naming its key (never TypeError),
+so that forms and JSON loaders catch one exception type.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from .calendar import DayKind, FrozenDict, parse_day_kind
+
+BANDS = ("1-2", "3-6", "7-9")
+STAGES = ("primary", "junior")
+OVER_CAP_MODES = ("warn", "block")
+
+_NUMERAL = "[0-9一二三四五六七八九十百两]"
+# Doing something once ("再写一遍" after a correction) is not repetition (R-HW-08).
+_MORE_THAN_ONCE = rf"(?![1一]\s*遍){_NUMERAL}+\s*遍"
+
+PARENT_WORDS = (
+    "家长签字", "家长检查", "家长批改", "家长批阅", "家长检查签字", "家长听写", "家长默写",
+    "家长打分", "请家长", "家长在群里打卡", "签名", "签字",
+    "parent signature", "parent's signature", "parents check", "parent to check",
+    "parents to check", "parents grade", "signed by parent", "parent to sign", "parents to sign",
+)
+
+PUNITIVE_PATTERNS = (
+    r"罚(?:抄|写|做|背)",
+    # Copying with a short object between verb and count: 抄写课文三遍, 课文抄五遍, 生字抄写10遍.
+    rf"抄写?[^\s，。；、,;.!?！？]{{0,8}}?{_MORE_THAN_ONCE}",
+    rf"写\s*{_MORE_THAN_ONCE}",
+    (r"\b(?:copy|write\s+out)\b[^.;!?\n]{0,40}?"
+     r"\b(?:[2-9]|\d{2,}|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)"
+     r"\s+times\b"),
+)
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def band_of(grade: int) -> str:
+    """Return the grade band whose cap applies (R-HW-01 1–2, R-HW-02 3–6, R-HW-03 7–9)."""
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 9:
+        raise ValueError(f"grade must be a whole number from 1 to 9, got {grade!r}")
+    return "1-2" if grade <= 2 else "3-6" if grade <= 6 else "7-9"
+
+
+def stage_of(grade: int) -> str:
+    """Return "primary" (grades 1–6) or "junior" (7–9): bedtime and class size go by stage."""
+    return "junior" if band_of(grade) == "7-9" else "primary"
+
+
+def parse_hhmm(text: str) -> time:
+    """Read a policy clock time such as "17:30"."""
+    match = _HHMM.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"expected a time as HH:MM, got {text!r}")
+    return time(int(match[1]), int(match[2]))
+
+
+def _whole(key: str, value, minimum: int, maximum: int | None = None) -> int:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if not whole or value < minimum or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise ValueError(f"{key}: must be a whole number of at least {minimum}{upper}, "
+                         f"got {value!r}")
+    return value
+
+
+def _mapping(key: str, value) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{key}: must be a mapping, got {value!r}")  # noqa: TRY004
+    return value
+
+
+def _fixed_keys(key: str, value, keys: tuple[str, ...], read) -> FrozenDict:
+    value = _mapping(key, value)
+    unknown = [k for k in value if k not in keys]
+    if unknown:
+        raise ValueError(f"{key}: unknown key {unknown[0]!r}, expected {', '.join(keys)}")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise ValueError(f"{key}: missing {missing[0]!r}")
+    return FrozenDict({k: read(f"{key}.{k}", value[k]) for k in keys})
+
+
+def _band_ints(key: str, value, minimum: int = 0) -> FrozenDict:
+    return _fixed_keys(key, value, BANDS, lambda k, v: _whole(k, v, minimum))
+
+
+def _open_ints(key: str, value, allowed: tuple[str, ...] | None = None) -> FrozenDict:
+    result = {}
+    for name, number in _mapping(key, value).items():
+        if not isinstance(name, str) or not name.strip() or (allowed and name not in allowed):
+            expected = ", ".join(allowed) if allowed else "non-empty text"
+            raise ValueError(f"{key}: unknown key {name!r}, expected {expected}")
+        result[name.strip()] = _whole(f"{key}.{name}", number, 0)
+    return FrozenDict(result)
+
+
+def _hhmm(key: str, value) -> str:
+    try:
+        return parse_hhmm(value).strftime("%H:%M")
+    except ValueError:
+        raise ValueError(f"{key}: expected a time as HH:MM, got {value!r}") from None
+
+
+def _texts(key: str, value) -> tuple[str, ...]:
+    # A lone string would otherwise be read as a list of single characters.
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"{key}: must be a list of text, got {value!r}")  # noqa: TRY004
+    result: list[str] = []
+    for text in value:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{key}: entries must be non-empty text, got {text!r}")
+        if text.strip() not in result:
+            result.append(text.strip())
+    return tuple(result)
+
+
+def _patterns(key: str, value) -> tuple[str, ...]:
+    patterns = _texts(key, value)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"{key}: invalid regular expression {pattern!r}: {error}") from None
+    return patterns
+
+
+def _mode(key: str, value) -> str:
+    if value not in OVER_CAP_MODES:
+        raise ValueError(f"{key}: must be 'warn' or 'block', got {value!r}")
+    return value
+
+
+def _day(key: str, value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key}: expected an ISO date (YYYY-MM-DD), got {value!r}") from None
+
+
+_READERS = {
+    "caps_school_day": _band_ints,
+    "caps_weekend": _band_ints,
+    "caps_holiday": _band_ints,
+    "subject_caps": _open_ints,
+    "max_subjects_per_day": lambda k, v: _open_ints(k, v, BANDS),
+    "over_cap_mode": _mode,
+    "after_school_end_earliest": _hhmm,
+    "after_school_end_latest": _hhmm,
+    "after_school_min_minutes": lambda k, v: _whole(k, v, 0, 24 * 60),
+    "after_school_days_per_week": lambda k, v: _whole(k, v, 0, 7),
+    "bedtime": lambda k, v: _fixed_keys(k, v, STAGES, _hhmm),
+    "class_size_max": lambda k, v: _fixed_keys(k, v, STAGES, lambda kk, vv: _whole(kk, vv, 1)),
+    "parent_words": _texts,
+    "punitive_patterns": _patterns,
+    "effective_from": _day,
+}
+# Maps whose keys are always every band or stage: a partial one can only mean "change these".
+_COMPLETE_MAPS = ("caps_school_day", "caps_weekend", "caps_holiday", "bedtime", "class_size_max")
+
+
+def _caps(one_two: int, three_six: int, seven_nine: int):
+    return field(default_factory=lambda: FrozenDict({"1-2": one_two, "3-6": three_six,
+                                                     "7-9": seven_nine}))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One school's or district's rules; defaults are the national floor (POLICY.md)."""
+
+    caps_school_day: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-01, R-HW-02, R-HW-03
+    caps_weekend: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-04: no more than a school day
+    caps_holiday: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-04
+    subject_caps: Mapping[str, int] = field(default_factory=FrozenDict)  # R-LOC-01
+    max_subjects_per_day: Mapping[str, int] = field(default_factory=FrozenDict)  # R-LOC-01
+    over_cap_mode: str = "warn"
+    after_school_end_earliest: str = "17:30"  # R-AS-02
+    after_school_end_latest: str = "18:00"  # R-AS-02
+    after_school_min_minutes: int = 120  # R-AS-01
+    after_school_days_per_week: int = 5  # R-AS-01
+    bedtime: Mapping[str, str] = field(
+        default_factory=lambda: FrozenDict({"primary": "21:20", "junior": "22:00"}))  # R-HW-10
+    class_size_max: Mapping[str, int] = field(
+        default_factory=lambda: FrozenDict({"primary": 45, "junior": 50}))  # R-CL-01
+    parent_words: tuple[str, ...] = PARENT_WORDS  # R-HW-06
+    punitive_patterns: tuple[str, ...] = PUNITIVE_PATTERNS  # R-HW-08
+    effective_from: date | None = None
+
+    def __post_init__(self) -> None:
+        # Frozen copies: a caller mutating NATIONAL's caps would silently change every school.
+        for name, read in _READERS.items():
+            object.__setattr__(self, name, read(name, getattr(self, name)))
+        if self.after_school_end_earliest > self.after_school_end_latest:
+            raise ValueError("after_school_end_earliest: must not be later than "
+                             f"after_school_end_latest ({self.after_school_end_latest})")
+
+
+NATIONAL = Policy()
+
+
+def _plain(value):
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def policy_to_dict(p: Policy) -> dict:
+    """Return p as plain JSON-ready data (dates as ISO strings)."""
+    return {f.name: _plain(getattr(p, f.name)) for f in dataclasses.fields(p)}
+
+
+def _check_keys(d) -> Mapping:
+    if not isinstance(d, Mapping):
+        raise ValueError(f"policy must be a mapping, got {d!r}")  # noqa: TRY004
+    for key in d:
+        if key not in _READERS:
+            raise ValueError(f"unknown policy key {key!r}")
+    return d
+
+
+def policy_from_dict(d: Mapping, base: Policy = NATIONAL) -> Policy:
+    """Read a policy stored as JSON; keys it leaves out keep base's values."""
+    changes = {}
+    for key, value in _check_keys(d).items():
+        if key in _COMPLETE_MAPS and isinstance(value, Mapping):
+            value = {**getattr(base, key), **value}
+        changes[key] = value
+    return dataclasses.replace(base, **changes)
+
+
+def cap_for(policy: Policy, grade: int, day_kind: DayKind | str) -> int:
+    """Return the daily written-homework cap (R-HW-01..04) for grade on that kind of day."""
+    caps = {
+        DayKind.SCHOOL_DAY: policy.caps_school_day,
+        DayKind.WEEKEND: policy.caps_weekend,
+        DayKind.HOLIDAY: policy.caps_holiday,
+    }[parse_day_kind(day_kind)]
+    return caps[band_of(grade)]
+
+
+def bedtime_for(policy: Policy, grade: int) -> str:
+    """Return the homework cut-off (R-HW-10, 作业熔断) for grade."""
+    return policy.bedtime[stage_of(grade)]
+
+
+class PolicyLooser(ValueError):
+    """An override that would relax a rule; .problems lists (field key, rule ID) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]], details: list[str]):
+        self.problems = list(dict.fromkeys(problems))
+        self.details = list(details)
+        super().__init__("policy may only be stricter than its base: " + "; ".join(details))
+
+
+_SCHOOL_DAY_RULES = {"1-2": "R-HW-01", "3-6": "R-HW-02", "7-9": "R-HW-03"}
+
+
+def _bedtime_minutes(hhmm: str) -> int:
+    # A cut-off after midnight ("00:30") is later than 22:00, not earlier.
+    clock = parse_hhmm(hhmm)
+    minutes = clock.hour * 60 + clock.minute
+    return minutes + 24 * 60 if clock.hour < 12 else minutes
+
+
+def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
+    found = []
+
+    def higher(key, rule_of, old_map, new_map, sense=lambda a, b: a > b):
+        for k, old in old_map.items():
+            if k not in new_map:
+                found.append((key, rule_of(k), f"{key}.{k} removed (was {old})"))
+            elif sense(new_map[k], old):
+                found.append((key, rule_of(k), f"{key}.{k} {new_map[k]} is looser than {old}"))
+
+    higher("caps_school_day", _SCHOOL_DAY_RULES.get, base.caps_school_day, new.caps_school_day)
+    for key in ("caps_weekend", "caps_holiday"):
+        higher(key, lambda _: "R-HW-04", getattr(base, key), getattr(new, key))
+    for key in ("subject_caps", "max_subjects_per_day"):
+        higher(key, lambda _: "R-LOC-01", getattr(base, key), getattr(new, key))
+    higher("bedtime", lambda _: "R-HW-10", base.bedtime, new.bedtime,
+           lambda a, b: _bedtime_minutes(a) > _bedtime_minutes(b))
+    higher("class_size_max", lambda _: "R-CL-01", base.class_size_max, new.class_size_max)
+    scalars = (
+        # over_cap_mode is the budget meter's behaviour before saving (R-HW-05).
+        ("over_cap_mode", "R-HW-05", lambda a, b: a == "warn" and b == "block"),
+        ("after_school_end_earliest", "R-AS-02", lambda a, b: a < b),
+        ("after_school_end_latest", "R-AS-02", lambda a, b: a > b),
+        ("after_school_min_minutes", "R-AS-01", lambda a, b: a < b),
+        ("after_school_days_per_week", "R-AS-01", lambda a, b: a < b),
+    )
+    for key, rule, looser in scalars:
+        old, value = getattr(base, key), getattr(new, key)
+        if looser(value, old):
+            found.append((key, rule, f"{key} {value} is looser than {old}"))
+    return found
+
+
+def tighten(base: Policy, override: Mapping | Policy) -> Policy:
+    """Apply a school's (or district's) override on top of base, refusing anything looser.
+
+    Maps merge key by key (a subject cap set to None is a removal, refused under R-LOC-01);
+    word and pattern lists are added to base's, never replace them (R-HW-06, R-HW-08).
+    """
+    if isinstance(override, Policy):
+        override = policy_to_dict(override)
+    changes = {}
+    for key, value in _check_keys(override).items():
+        old = getattr(base, key)
+        if isinstance(old, Mapping):
+            merged = {**old, **_mapping(key, value)}
+            value = {k: v for k, v in merged.items() if v is not None}
+        elif isinstance(old, tuple):
+            value = old + _READERS[key](key, value)
+        changes[key] = value
+    result = dataclasses.replace(base, **changes)
+    problems = _loosenings(base, result)
+    if problems:
+        raise PolicyLooser([(key, rule) for key, rule, _ in problems],
+                           [f"{text} ({rule})" for _, rule, text in problems])
+    return result

@@ -1,0 +1,306 @@
+"""The double-reduction engine for homework: daily loads, caps and alerts (POLICY.md).
+
+Pure functions over plain data, standard library only. After-school rules are in
+rules_afterschool.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .calendar import DayKind, FrozenDict, SchoolCalendar
+from .policy import Policy, band_of, cap_for, stage_of
+
+KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
+LOCATIONS = ("class", "after_school", "home")
+# Everyday compounds that contain a banned word: 签字笔 is the usual name for a gel pen.
+BENIGN_WORDS = ("签字笔", "签名笔")
+_SCHOOL_DAY_RULES = {"1-2": "R-HW-01", "3-6": "R-HW-02", "7-9": "R-HW-03"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One homework entry as the teacher logged it."""
+
+    id: int | None
+    class_id: int
+    subject: str
+    kind: str
+    required: bool
+    location: str
+    minutes: int
+    set_date: date
+    due_date: date | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind: expected one of {', '.join(KINDS)}, got {self.kind!r}")
+        if self.location not in LOCATIONS:
+            raise ValueError(f"location: expected one of {', '.join(LOCATIONS)}, "
+                             f"got {self.location!r}")
+        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int) or self.minutes < 0:
+            raise ValueError(f"minutes: must be a whole number of at least 0, got {self.minutes!r}")
+
+
+def evenings(item: Item) -> list[date]:
+    """Return the evenings on which item is done: the set date, or each day before a later due date."""
+    due = item.due_date
+    if due is not None and due < item.set_date:
+        raise ValueError(f"due date {due} is before set date {item.set_date}")
+    if due is None or due <= item.set_date + timedelta(days=1):
+        return [item.set_date]
+    return [item.set_date + timedelta(days=n) for n in range((due - item.set_date).days)]
+
+
+def spread(item: Item) -> dict[date, int]:
+    """Split item's minutes evenly over its evenings (POLICY "Counting, precisely").
+
+    Floor division with the remainder given one minute each to the earliest evenings, so the
+    total is exactly item.minutes: a load never loses or invents a minute.
+    """
+    days = evenings(item)
+    share, extra = divmod(item.minutes, len(days))
+    return {d: share + (1 if n < extra else 0) for n, d in enumerate(days)}
+
+
+def counts_toward_cap(item: Item) -> bool:
+    """Only required (R-HW-08), written (R-HW-11), at-home (R-HW-09) minutes count."""
+    return item.required and item.kind == "written" and item.location == "home"
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """One class's homework for one evening, measured against that day's cap."""
+
+    class_id: int
+    date: date
+    day_kind: DayKind
+    counted: int
+    cap: int
+    over: bool
+    by_kind: Mapping[str, int] = field(default_factory=FrozenDict)
+    by_subject: Mapping[str, int] = field(default_factory=FrozenDict)
+    written_subjects: tuple[str, ...] = ()
+
+
+def day_loads(items: Iterable[Item], *, class_id: int, grade: int, calendar: SchoolCalendar,
+              policy: Policy, start: date, end: date) -> list[DayLoad]:
+    """Return one DayLoad per date in [start, end), weekends and holidays included."""
+    kinds: dict[date, dict[str, int]] = {}
+    subjects: dict[date, dict[str, int]] = {}
+    for item in items:
+        if item.class_id != class_id:
+            continue
+        for day, minutes in spread(item).items():
+            if not start <= day < end:
+                continue
+            by_kind = kinds.setdefault(day, dict.fromkeys(KINDS, 0))
+            by_kind[item.kind] += minutes
+            if counts_toward_cap(item) and minutes:
+                by_subject = subjects.setdefault(day, {})
+                by_subject[item.subject] = by_subject.get(item.subject, 0) + minutes
+    loads = []
+    for offset in range((end - start).days):
+        day = start + timedelta(days=offset)
+        day_kind = calendar.kind(day)
+        cap = cap_for(policy, grade, day_kind)
+        by_subject = dict(sorted(subjects.get(day, {}).items()))
+        counted = sum(by_subject.values())
+        loads.append(DayLoad(
+            class_id=class_id, date=day, day_kind=day_kind, counted=counted, cap=cap,
+            over=counted > cap,  # grades 1–2 have cap 0, so any counted minute is over (R-HW-01)
+            by_kind=FrozenDict(kinds.get(day, dict.fromkeys(KINDS, 0))),
+            by_subject=FrozenDict(by_subject),
+            written_subjects=tuple(by_subject),
+        ))
+    return loads
+
+
+def weekly_average(loads: Iterable[DayLoad]) -> float | None:
+    """Return the average counted load of the school days, to one decimal (POLICY "weekly average")."""
+    school = [load.counted for load in loads if load.day_kind is DayKind.SCHOOL_DAY]
+    if not school:
+        return None
+    # Half-up, as a principal checking by hand would round; float round() is half-even.
+    mean = Decimal(sum(school)) / Decimal(len(school))
+    return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A rule broken by a class or school: rule ID, where, when, the figure and the limit."""
+
+    rule_id: str
+    scope: str
+    class_id: int | None
+    day: date | None
+    figure: float | int | str
+    limit: float | int | str | None
+    detail: str = ""
+    item_id: int | None = None
+    subject: str | None = None
+    session_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identity, so that a stored alert's acknowledgement survives recomputation."""
+        parts = [self.rule_id, self.scope, "" if self.class_id is None else str(self.class_id),
+                 "" if self.day is None else self.day.isoformat()]
+        if self.subject is not None:
+            parts.append(f"subject={self.subject}")
+        if self.item_id is not None:
+            parts.append(f"item={self.item_id}")
+        if self.session_id is not None:
+            parts.append(f"session={self.session_id}")
+        return "|".join(parts)
+
+
+def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
+    """Sort by day (undated first), rule ID and key; the rest breaks ties so input order never shows."""
+    return sorted(alerts, key=lambda a: (
+        a.day is not None, a.day or date.min, a.rule_id, a.key,
+        str(a.figure), str(a.limit), a.detail))
+
+
+def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert]:
+    """Return the cap alerts of one class-day (R-HW-01..04, R-LOC-01)."""
+    band = band_of(grade)
+    alerts = []
+
+    def alert(rule_id, figure, limit, **extra):
+        alerts.append(Alert(rule_id, "class", load.class_id, load.date, figure, limit, **extra))
+
+    if band == "1-2" and load.counted > 0:
+        alert("R-HW-01", load.counted, 0)
+    if load.day_kind is DayKind.SCHOOL_DAY:
+        if band != "1-2" and load.counted > load.cap:
+            alert(_SCHOOL_DAY_RULES[band], load.counted, load.cap)
+    elif load.counted > load.cap:
+        alert("R-HW-04", load.counted, load.cap)
+    for subject, minutes in load.by_subject.items():
+        cap = policy.subject_caps.get(subject)
+        if cap is not None and minutes > cap:
+            alert("R-LOC-01", minutes, cap, subject=subject)
+    most = policy.max_subjects_per_day.get(band)
+    if most is not None and len(load.written_subjects) > most:
+        alert("R-LOC-01", len(load.written_subjects), most, detail="、".join(load.written_subjects))
+    return alerts
+
+
+def _spans(text: str, patterns: Iterable[re.Pattern]) -> list[str]:
+    found = sorted(m.span() for p in patterns for m in p.finditer(text) if m.end() > m.start())
+    merged: list[list[int]] = []
+    for start, end in found:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [text[start:end] for start, end in merged]
+
+
+def wording_problems(text: str, policy: Policy) -> list[tuple[str, str]]:
+    """Return (rule ID, matched text) for parent-directed (R-HW-06) and punitive (R-HW-08) wording.
+
+    Overlapping matches merge, so "请家长检查签字" is one finding, not four.
+    """
+    masked = text
+    for word in BENIGN_WORDS:
+        masked = masked.replace(word, "\0" * len(word))
+    parent = [re.compile(re.escape(w), re.IGNORECASE) for w in policy.parent_words]
+    punitive = [re.compile(p, re.IGNORECASE) for p in policy.punitive_patterns]
+    return ([("R-HW-06", t) for t in _spans(masked, parent)]
+            + [("R-HW-08", t) for t in _spans(text, punitive)])
+
+
+def wording_alerts(item: Item, policy: Policy) -> list[Alert]:
+    """Return at most one R-HW-06 and one R-HW-08 alert for item's description."""
+    found: dict[str, list[str]] = {}
+    for rule_id, matched in wording_problems(item.description, policy):
+        found.setdefault(rule_id, []).append(matched)
+    return [Alert(rule_id, "class", item.class_id, item.set_date, "、".join(texts), None,
+                  item_id=item.id) for rule_id, texts in sorted(found.items())]
+
+
+def class_size_alert(*, class_id: int, grade: int, headcount: int, policy: Policy) -> Alert | None:
+    """Return an R-CL-01 alert if the class is larger than its stage allows."""
+    most = policy.class_size_max[stage_of(grade)]
+    if headcount > most:
+        return Alert("R-CL-01", "class", class_id, None, headcount, most)
+    return None
+
+
+def class_alerts(items: Iterable[Item], *, class_id: int, grade: int, headcount: int | None,
+                 calendar: SchoolCalendar, policy: Policy, start: date,
+                 end: date) -> list[Alert]:
+    """Return every homework and class-size alert of one class over [start, end), sorted."""
+    items = [item for item in items if item.class_id == class_id]
+    loads = day_loads(items, class_id=class_id, grade=grade, calendar=calendar, policy=policy,
+                      start=start, end=end)
+    alerts = [a for load in loads for a in class_day_alerts(load, grade=grade, policy=policy)]
+    alerts += [a for item in items if start <= item.set_date < end
+               for a in wording_alerts(item, policy)]
+    if headcount is not None:
+        size = class_size_alert(class_id=class_id, grade=grade, headcount=headcount,
+                                policy=policy)
+        alerts += [size] if size else []
+    return sort_alerts(alerts)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The budget meter before saving (R-HW-05): the candidate's worst evening, before and after."""
+
+    day: date
+    before: DayLoad
+    after: DayLoad
+    alerts: tuple[Alert, ...]
+    state: str
+
+
+def _state(load: DayLoad, new_alerts: list[Alert]) -> str:
+    if new_alerts or load.counted > load.cap:
+        return "over"
+    # Integer form of counted <= 0.8 * cap; with cap 0 only an empty day is ok.
+    return "ok" if load.counted * 5 <= load.cap * 4 else "near"
+
+
+def _pressure(load: DayLoad) -> float:
+    if load.cap == 0:
+        return float("inf") if load.counted else 0.0
+    return load.counted / load.cap
+
+
+def preview(items: Iterable[Item], candidate: Item, *, grade: int, calendar: SchoolCalendar,
+            policy: Policy, replacing_id: int | None = None) -> Preview:
+    """Show what saving candidate would do to its class's budget, replacing item replacing_id.
+
+    Every evening of a multi-evening candidate is judged and the worst one (then the earliest)
+    is reported; alerts are the new ones of all its evenings plus its wording alerts.
+    """
+    before_items = [item for item in items if item.class_id == candidate.class_id]
+    after_items = [item for item in before_items
+                   if replacing_id is None or item.id != replacing_id] + [candidate]
+    wording = wording_alerts(candidate, policy)
+    fresh_all: dict[str, Alert] = {}
+    worst = None
+    for day in evenings(candidate):
+        span = {"class_id": candidate.class_id, "grade": grade, "calendar": calendar,
+                "policy": policy, "start": day, "end": day + timedelta(days=1)}
+        (before,) = day_loads(before_items, **span)
+        (after,) = day_loads(after_items, **span)
+        known = {a.key for a in class_day_alerts(before, grade=grade, policy=policy)}
+        fresh = [a for a in class_day_alerts(after, grade=grade, policy=policy)
+                 if a.key not in known]
+        fresh_all.update((a.key, a) for a in fresh)
+        state = _state(after, fresh + wording)
+        rank = (("ok", "near", "over").index(state), _pressure(after))
+        if worst is None or rank > worst[0]:
+            worst = (rank, Preview(day, before, after, (), state))
+    chosen = worst[1]
+    alerts = tuple(sort_alerts([*fresh_all.values(), *wording]))
+    return Preview(chosen.day, chosen.before, chosen.after, alerts, chosen.state)

@@ -40,7 +40,7 @@ PUNITIVE_PATTERNS = (
      r"\s+times\b"),
 )
 
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 def band_of(grade: int) -> str:
@@ -57,7 +57,7 @@ def stage_of(grade: int) -> str:
 
 def parse_hhmm(text: str) -> time:
     """Read a policy clock time such as "17:30"."""
-    match = _HHMM.match(text) if isinstance(text, str) else None
+    match = _HHMM.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"expected a time as HH:MM, got {text!r}")
     return time(int(match[1]), int(match[2]))

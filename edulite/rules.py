@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .calendar import DayKind, FrozenDict, SchoolCalendar
+from .calendar import DayKind, FrozenDict, SchoolCalendar, parse_day_kind
 from .policy import Policy, band_of, cap_for, stage_of
 
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
@@ -86,6 +86,13 @@ class DayLoad:
     by_kind: Mapping[str, int] = field(default_factory=FrozenDict)
     by_subject: Mapping[str, int] = field(default_factory=FrozenDict)
     written_subjects: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Loads built by callers (e.g. from SQL sums) get the same immutable, hashable shape.
+        object.__setattr__(self, "day_kind", parse_day_kind(self.day_kind))
+        object.__setattr__(self, "by_kind", FrozenDict(self.by_kind))
+        object.__setattr__(self, "by_subject", FrozenDict(self.by_subject))
+        object.__setattr__(self, "written_subjects", tuple(self.written_subjects))
 
 
 def day_loads(items: Iterable[Item], *, class_id: int, grade: int, calendar: SchoolCalendar,

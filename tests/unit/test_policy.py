@@ -133,6 +133,7 @@ def test_a_one_digit_hour_is_stored_as_hh_mm():
     ({"over_cap_mode": "stop"}, "over_cap_mode"),
     ({"after_school_end_earliest": "17.30"}, "after_school_end_earliest"),
     ({"after_school_end_latest": "24:00"}, "after_school_end_latest"),
+    ({"after_school_end_latest": "17:50\n"}, "after_school_end_latest"),
     ({"after_school_end_earliest": "18:30"}, "after_school_end_earliest"),
     ({"after_school_min_minutes": -1}, "after_school_min_minutes"),
     ({"after_school_days_per_week": 8}, "after_school_days_per_week"),

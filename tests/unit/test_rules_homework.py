@@ -9,6 +9,7 @@ from edulite.calendar import DayKind, SchoolCalendar
 from edulite.policy import NATIONAL, tighten
 from edulite.rules import (
     Alert,
+    DayLoad,
     Item,
     class_alerts,
     class_day_alerts,
@@ -85,22 +86,16 @@ def test_only_required_written_homework_done_at_home_counts(changes, counts):
     assert counts_toward_cap(hw(20, **changes)) is counts
 
 
-@pytest.mark.parametrize(("grade", "minutes", "over"), [
-    (3, 59, False), (3, 60, False), (3, 61, True), (6, 61, True),
-    (7, 89, False), (7, 90, False), (7, 91, True), (9, 91, True), (7, 61, False),
-    (2, 1, True), (1, 0, False), (3, 1, False),
+@pytest.mark.parametrize(("grade", "minutes", "alerts"), [
+    (3, 59, []), (3, 60, []), (3, 61, ["R-HW-02"]), (6, 61, ["R-HW-02"]), (7, 61, []),
+    (7, 89, []), (7, 90, []), (7, 91, ["R-HW-03"]), (9, 91, ["R-HW-03"]),
+    (2, 1, ["R-HW-01"]), (1, 0, []), (3, 1, []),
 ])
-def test_a_school_day_is_over_only_past_its_bands_cap(grade, minutes, over):
+def test_a_school_day_is_over_only_past_its_bands_cap_and_the_alert_names_the_band_rule(
+        grade, minutes, alerts):
     """R-HW-01 (grades 1–2: any minute), R-HW-02 (3–6: 60), R-HW-03 (7–9: 90)."""
-    assert load([hw(minutes)], grade).over is over
-
-
-@pytest.mark.parametrize(("grade", "minutes", "expected"), [
-    (3, 60, []), (3, 61, ["R-HW-02"]), (6, 61, ["R-HW-02"]), (7, 61, []), (7, 90, []),
-    (7, 91, ["R-HW-03"]), (2, 1, ["R-HW-01"]), (3, 1, []),
-])
-def test_a_school_day_alert_names_the_rule_of_the_band(grade, minutes, expected):
-    assert rules([hw(minutes)], grade) == expected
+    assert load([hw(minutes)], grade).over is bool(alerts)
+    assert rules([hw(minutes)], grade) == alerts
 
 
 def test_a_grade_1_day_of_written_homework_at_home_alerts_with_the_minutes_against_zero():
@@ -153,6 +148,12 @@ def test_day_loads_keep_all_minutes_by_kind_and_only_counted_minutes_by_subject(
                                  "exercise": 30, "arts": 0}
     assert dict(day.by_subject) == {"数学": 25, "语文": 20}
     assert day.written_subjects == ("数学", "语文")
+
+
+def test_a_day_load_built_by_a_caller_from_plain_data_is_frozen_and_hashable():
+    built = DayLoad(1, MON, "school_day", 30, 60, False, {"written": 30}, {"语文": 30}, ["语文"])
+    assert (built.day_kind, built.written_subjects, hash(built) == hash(built)) == (
+        DayKind.SCHOOL_DAY, ("语文",), True)
 
 
 def test_day_loads_return_every_date_of_the_range_including_days_off():

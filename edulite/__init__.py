@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    # Imported here so that the pure engine modules can be imported without Flask.
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -21,13 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     from edulite import cli, db, i18n
-    from edulite.web import errors, extensions, security
+    from edulite.web import errors, extensions, nav, security
 
     db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    nav.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

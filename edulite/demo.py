@@ -193,7 +193,7 @@ def _homework(b: _Builder, c: SchoolClass, days: list[date], today: date) -> Non
     for day in days:
         if day == today and rng.random() < 0.5:
             continue  # teachers log during the afternoon: some of today's entries are not in yet
-        heavy = rng.random() < 0.08  # a few over-cap days per class over four weeks
+        heavy = rng.random() < 0.04  # a few over-cap days per class over four weeks
         todays = written_subjects[: 3 if c.grade <= 6 else 4]
         for name in todays:
             a = by_subject.get(name)
@@ -206,9 +206,9 @@ def _homework(b: _Builder, c: SchoolClass, days: list[date], today: date) -> Non
                 # R-HW-01: written practice stays in class; one slip to show the alert.
                 location, minutes = ("home", 10) if rng.random() < 0.02 else ("class", rng.choice((10, 15)))
             elif c.grade <= 6:
-                location, minutes = "home", rng.choice((10, 15, 15, 20)) + (15 if heavy else 0)
+                location, minutes = "home", rng.choice((10, 15, 15, 20)) + (10 if heavy else 0)
             else:
-                location, minutes = "home", rng.choice((15, 20, 20, 25)) + (15 if heavy else 0)
+                location, minutes = "home", rng.choice((10, 15, 20, 20)) + (10 if heavy else 0)
             _item(b, c, a, name, day, text, "written", location, minutes)
         for name, text in ORAL.items():
             if name in by_subject and rng.random() < 0.5:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 ROLES = ("teacher", "principal", "district", "admin")
@@ -84,6 +84,9 @@ class HomeworkItem(SQLModel, table=True):
     teacher_id: int = Field(foreign_key="user.id")
     set_date: date = Field(index=True)
     due_date: date | None = None
+    # The last evening the item is done on (derived from the dates, kept by an ORM event below) so
+    # that SQL can pick single-evening items to sum and multi-evening ones to spread.
+    last_evening: date | None = Field(default=None, index=True)
     description: str = Field(default="", max_length=500)
     kind: str = Field(default="written", max_length=16)
     required: bool = True
@@ -248,3 +251,13 @@ class DigestDelivery(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = None
+
+
+@event.listens_for(HomeworkItem, "before_insert")
+@event.listens_for(HomeworkItem, "before_update")
+def _set_last_evening(_mapper, _connection, item: HomeworkItem) -> None:
+    due = item.due_date
+    if due is None or due <= item.set_date + timedelta(days=1):
+        item.last_evening = item.set_date
+    else:
+        item.last_evening = due - timedelta(days=1)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 05:50:57.151315
+Create Date: 2026-11-24
 """
 from alembic import op
 import sqlalchemy as sa
@@ -192,6 +192,7 @@ def upgrade() -> None:
     sa.Column('teacher_id', sa.Integer(), nullable=False),
     sa.Column('set_date', sa.Date(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('last_evening', sa.Date(), nullable=True),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('required', sa.Boolean(), nullable=False),
@@ -212,6 +213,7 @@ def upgrade() -> None:
     with op.batch_alter_table('homework_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_homework_item_class_id'), ['class_id'], unique=False)
         batch_op.create_index('ix_homework_item_class_set_date', ['class_id', 'set_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_homework_item_last_evening'), ['last_evening'], unique=False)
         batch_op.create_index(batch_op.f('ix_homework_item_set_date'), ['set_date'], unique=False)
 
     op.create_table('inspection_record',
@@ -330,6 +332,7 @@ def downgrade() -> None:
     op.drop_table('inspection_record')
     with op.batch_alter_table('homework_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_homework_item_set_date'))
+        batch_op.drop_index(batch_op.f('ix_homework_item_last_evening'))
         batch_op.drop_index('ix_homework_item_class_set_date')
         batch_op.drop_index(batch_op.f('ix_homework_item_class_id'))
 

@@ -1,0 +1,30 @@
+"""The navigation of each role; an entry shows once its page exists."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import lazy_gettext as _l
+
+NAV = {
+    "teacher": [("teacher.today", _l("Today")), ("teacher.after_school", _l("After-school"))],
+    "principal": [
+        ("principal.dashboard", _l("Week")), ("principal.alerts", _l("Alerts")),
+        ("principal.records", _l("Inspection records")), ("principal.after_school", _l("After-school")),
+        ("principal.exports", _l("Exports")), ("principal.settings", _l("Settings")),
+    ],
+    "district": [("district.overview", _l("Schools"))],
+    "admin": [("admin.home", _l("Administration"))],
+}
+
+
+def nav_entries() -> list[tuple[str, str, bool]]:
+    user = g.get("user")
+    if user is None:
+        return []
+    views = current_app.view_functions
+    return [(endpoint, str(label), request.endpoint == endpoint)
+            for endpoint, label in NAV.get(user.role, []) if endpoint in views]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["nav_entries"] = nav_entries

@@ -41,6 +41,13 @@ class Config:
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Namespaces Edulite's counters in a Redis shared with other applications.
+    RATELIMIT_KEY_PREFIX = "edulite"
+    # Reverse proxies in front of Edulite that set X-Forwarded-For/-Proto (nginx: 1). Without it, every
+    # sign-in seems to come from the proxy's address and HTTPS is not recognised.
+    PROXY_COUNT = 0
+    # New passwords: at least this long, and not containing the username.
+    PASSWORD_MIN_LENGTH = 10
     # Outgoing e-mail for the daily digest.
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -55,6 +62,6 @@ class Config:
     WEBHOOK_TIMEOUT = 5
     # Parent pages may be cached this long, so a teacher's edit shows within a minute.
     PARENT_CACHE_SECONDS = 60
-    # Where backups go and how many are kept.
+    # Where `flask edulite backup` writes (empty: instance/backups) and how many copies it keeps.
     BACKUP_DIR = ""
     BACKUP_KEEP = 14

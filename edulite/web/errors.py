@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+# Headers an error must keep: what is allowed instead, and when to try again.
+KEPT_HEADERS = ("Allow", "Retry-After")
 
 
 def init_app(app: Flask) -> None:
@@ -18,8 +20,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err):
-        headers = {"Allow": ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else {}
-        return render_template("errors/error.html", code=err.code, reason=None), err.code, headers
+        kept = {k: v for k, v in err.get_headers() if k in KEPT_HEADERS}
+        return render_template("errors/error.html", code=err.code, reason=None), err.code, kept
 
     @app.errorhandler(Exception)
     def _unexpected(err):

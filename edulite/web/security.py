@@ -5,21 +5,24 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from edulite.assets import ASSETS, script_src
 from edulite.auth import load_user
 
 
-def content_security_policy(app: Flask) -> str:
+def content_security_policy(config) -> str:
+    """Only our own origin, plus the pinned CDN's for scripts in "cdn" mode; nothing inline, no eval."""
     scripts = ["'self'"]
-    if app.config["ASSET_MODE"] == "cdn":
-        parts = urlsplit(app.config["ASSET_CDN_BASE"])
+    if config["ASSET_MODE"] == "cdn":
+        parts = urlsplit(config["ASSET_CDN_BASE"])
         scripts.append(f"{parts.scheme}://{parts.netloc}")
     return "; ".join([
         "default-src 'self'",
         "script-src " + " ".join(scripts),
         "style-src 'self'",
-        "img-src 'self' data:",
+        # No data: images: QR codes and charts come from our own routes or are drawn on a canvas.
+        "img-src 'self'",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -29,8 +32,32 @@ def content_security_policy(app: Flask) -> str:
     ])
 
 
+def security_headers(response, *, csp: str, secure: bool, signed_in: bool):
+    h = response.headers
+    h["Content-Security-Policy"] = csp
+    h["X-Content-Type-Options"] = "nosniff"
+    # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside.
+    h["Referrer-Policy"] = "same-origin"
+    h["X-Frame-Options"] = "DENY"
+    h["Cross-Origin-Opener-Policy"] = "same-origin"
+    h["Cross-Origin-Resource-Policy"] = "same-origin"
+    h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    h.add("Vary", "HX-Request")
+    # Browsers ignore HSTS over plain HTTP, and sending it there would claim what we cannot prove.
+    if secure:
+        h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if signed_in:
+        # Signed-in pages must not linger in shared caches or the back button of a shared phone.
+        h["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
-    csp = content_security_policy(app)
+    proxies = int(app.config.get("PROXY_COUNT", 0))
+    if proxies:
+        # Behind nginx the client's address and scheme arrive in X-Forwarded-*: without this every
+        # sign-in would count against the proxy's one address, and HTTPS would go unnoticed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.before_request
     def _load_user():
@@ -39,21 +66,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        h = response.headers
-        h["Content-Security-Policy"] = csp
-        h["X-Content-Type-Options"] = "nosniff"
-        # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside.
-        h["Referrer-Policy"] = "same-origin"
-        h["X-Frame-Options"] = "DENY"
-        h["Cross-Origin-Opener-Policy"] = "same-origin"
-        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        h.add("Vary", "HX-Request")
-        if request.is_secure or app.config["PREFERRED_URL_SCHEME"] == "https":
-            h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if g.get("user") is not None:
-            # Signed-in pages must not linger in shared caches or the back button of a shared phone.
-            h["Cache-Control"] = "no-store"
-        return response
+        return security_headers(response, csp=content_security_policy(app.config), secure=request.is_secure,
+                                signed_in=g.get("user") is not None)
 
     @app.context_processor
     def _assets():

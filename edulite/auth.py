@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import ipaddress
+import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from limits import parse_many
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from edulite.db import get_session
 from edulite.models import User
 
+log = logging.getLogger(__name__)
 # Verifying against this keeps a wrong username as slow as a wrong password (no user enumeration).
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -42,7 +50,8 @@ def verify(user: User | None, password: str) -> bool:
 
 
 def sign_in(user: User) -> None:
-    # A fresh session at sign-in: nothing planted before (session fixation) survives.
+    # A fresh session at sign-in: nothing planted before (session fixation) survives, and the
+    # CSRF secret kept in the session is renewed with it.
     session.clear()
     session.permanent = True
     now = int(time.time())
@@ -75,14 +84,24 @@ def load_user() -> None:
     g.scope = Scope(user.id, user.role, user.school_id, user.district_id, user.lead_grade)
 
 
+def _sign_in_redirect():
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # htmx would follow a redirect and swap the sign-in page into a fragment's place: send the whole
+    # window there instead, coming back to the page (not the fragment) afterwards.
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = current.path + (f"?{current.query}" if current.query else "") if current.path else None
+    return "", 401, {"HX-Redirect": url_for("auth.login", next=back)}
+
+
 def login_required(*roles: str):
-    """Send anonymous callers to sign in; refuse (403) signed-in users of other roles."""
+    """Send anonymous callers to sign in; refuse (403) signed-in users of other roles; no roles = any."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             if g.get("user") is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                return _sign_in_redirect()
             if roles and g.user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -100,3 +119,65 @@ def home_endpoint(role: str) -> str:
         "district": "district.overview",
         "admin": "admin.home",
     }[role]
+
+
+class LoginThrottle:
+    """Failed sign-ins per account and per address, counted where every worker sees them.
+
+    The storage is RATELIMIT_STORAGE_URI: Redis for several workers, memory for one. Only failures are
+    counted (a correct password costs nothing); a caller over any limit is refused before the password
+    is even checked. Check-then-count is not atomic: a burst of parallel guesses can overshoot by about
+    the number of requests the server handles at once, each paying the full password-hash cost.
+    """
+
+    def __init__(self, config):
+        self.limits = parse_many(config["LOGIN_RATE_LIMIT"])
+        self.uri = config["RATELIMIT_STORAGE_URI"] or "memory://"
+        self.prefix = config["RATELIMIT_KEY_PREFIX"]
+        self._limiter: MovingWindowRateLimiter | None = None
+        self._fallback: MovingWindowRateLimiter | None = None
+
+    def _shared(self) -> MovingWindowRateLimiter:
+        if self._limiter is None:
+            options = {}
+            if self.uri.startswith(("redis", "rediss", "valkey")):
+                # A hung Redis must not hang sign-in: fail fast and fall back (see _run).
+                options = {"key_prefix": self.prefix, "socket_timeout": 2, "socket_connect_timeout": 2}
+            self._limiter = MovingWindowRateLimiter(storage_from_string(self.uri, **options))
+        return self._limiter
+
+    @staticmethod
+    def keys(username: str, address: str | None) -> list[tuple[str, str]]:
+        # Hashed so that Redis holds no account names; IPv6 by /64, which one household or attacker gets.
+        account = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+        addr = address or "-"
+        if ":" in addr:
+            try:
+                addr = str(ipaddress.ip_network(f"{addr}/64", strict=False))
+            except ValueError:
+                pass
+        return [("login-account", account), ("login-address", addr)]
+
+    def _run(self, action):
+        try:
+            return action(self._shared())
+        except Exception:  # the storage is down: keep sign-in working with this worker's own counts
+            log.warning("rate-limit storage unreachable; counting failed sign-ins in this worker only")
+            if self._fallback is None:
+                self._fallback = MovingWindowRateLimiter(MemoryStorage())
+            return action(self._fallback)
+
+    def blocked(self, *, username: str, address: str | None) -> bool:
+        keys = self.keys(username, address)
+        return self._run(lambda lim: any(not lim.test(item, *key) for item in self.limits for key in keys))
+
+    def failed(self, *, username: str, address: str | None) -> None:
+        keys = self.keys(username, address)
+        self._run(lambda lim: [lim.hit(item, *key) for item in self.limits for key in keys])
+
+
+def login_throttle(app: Flask | None = None) -> LoginThrottle:
+    app = app or current_app
+    if "edulite_login_throttle" not in app.extensions:
+        app.extensions["edulite_login_throttle"] = LoginThrottle(app.config)
+    return app.extensions["edulite_login_throttle"]

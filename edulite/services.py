@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from sqlmodel import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from edulite.config import Config
 from edulite.models import AuditEntry, User, utcnow
 
 
@@ -34,3 +36,33 @@ def revoke_sessions(session: Session, *, user_id: int) -> None:
         user.session_version += 1
         session.add(user)
         session.commit()
+
+
+class PasswordRejected(ValueError):
+    """A password change refused; `field` is the form field to show `reason` next to."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def change_password(session: Session, *, user_id: int, old: str, new: str, min_length: int = 10,
+                    hash_method: str = Config.PASSWORD_HASH_METHOD) -> None:
+    """Replace a password after checking the old one; every other signed-in copy of the account ends."""
+    user = session.get(User, user_id)
+    if user is None or not user.active or not check_password_hash(user.password_hash, old):
+        raise PasswordRejected("old", "wrong")
+    if len(new) < min_length:
+        raise PasswordRejected("new", "short")
+    if user.username.casefold() in new.casefold():
+        raise PasswordRejected("new", "username")
+    if new == old:
+        raise PasswordRejected("new", "same")
+    user.password_hash = generate_password_hash(new, method=hash_method)
+    user.session_version += 1
+    session.add(user)
+    # The trail says that it changed, never what to.
+    audit(session, user_id=user.id, school_id=user.school_id, action="password_changed", entity="user",
+          entity_id=user.id)
+    session.commit()

@@ -1,40 +1,55 @@
-"""Sign-in, sign-out, the language switch and the front door."""
+"""Sign-in, sign-out, the password page, the language switch and the front door."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlmodel import select
+from werkzeug.exceptions import TooManyRequests
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from edulite import services
-from edulite.auth import home_endpoint, sign_in, sign_out, verify
+from edulite.auth import home_endpoint, login_required, login_throttle, sign_in, sign_out, verify
 from edulite.db import get_session
 from edulite.i18n import LANG_COOKIE
 from edulite.models import User
-from edulite.web.extensions import limiter
 from edulite.web.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
+
+PASSWORD_REASONS = {
+    "wrong": _l("The current password is not right."),
+    "short": _l("Use at least %(n)s characters."),
+    "username": _l("The password must not contain your username."),
+    "same": _l("Choose a password different from the current one."),
+}
+
+
+class PasswordForm(FlaskForm):
+    old = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")),
+                                                            Length(max=200)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password.")),
+                                                        Length(max=200)])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Enter the new password again.")), EqualTo("new", _l("The two new passwords differ."))])
 
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
     if not target:
         return None
+    # Browsers read "/\evil.example" (and tabs or newlines inside "//") as another site.
+    if "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def _login_failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _username_key() -> str:
-    return "user:" + (request.form.get("username") or "").strip().lower()[:64]
 
 
 @bp.get("/")
@@ -52,18 +67,21 @@ def login():
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_username_key, deduct_when=_login_failed)
 def login_submit():
-    """Check the password and start a fresh session."""
+    """Check the password and start a fresh session; failures are counted per account and address."""
     form = LoginForm()
     next_url = _safe_next(request.form.get("next"))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form, next=next_url), 422
-    username = form.username.data.strip()
+    username, address = form.username.data.strip(), request.remote_addr
+    throttle = login_throttle()
+    if throttle.blocked(username=username, address=address):
+        # The same page whichever limit was hit: it must not confirm that an account exists.
+        raise TooManyRequests(retry_after=60)
     user = get_session().exec(select(User).where(User.username == username)).first()
     if not verify(user, form.password.data):
-        services.audit_failed_login(get_session(), username=username, address=request.remote_addr)
+        throttle.failed(username=username, address=address)
+        services.audit_failed_login(get_session(), username=username, address=address)
         # One generic message: it must not tell which of the two was wrong.
         form.password.errors.append(_("Wrong username or password."))
         return render_template("auth/login.html", form=form, next=next_url), 401
@@ -78,6 +96,41 @@ def logout():
         services.revoke_sessions(get_session(), user_id=g.user.id)
     sign_out()
     return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/account/password")
+@login_required()
+def password():
+    """Show the form to change one's own password."""
+    return render_template("auth/password.html", form=PasswordForm(), min_length=_min_length())
+
+
+@bp.post("/account/password")
+@login_required()
+def password_submit():
+    """Change the password, end every other session of the account and keep this one."""
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/password.html", form=form, min_length=_min_length()), 422
+    session, throttle = get_session(), login_throttle()
+    # Guessing the current password from a borrowed session counts against the same limits as sign-in.
+    if throttle.blocked(username=g.user.username, address=request.remote_addr):
+        raise TooManyRequests(retry_after=60)
+    try:
+        services.change_password(session, user_id=g.user.id, old=form.old.data, new=form.new.data,
+                                 min_length=_min_length(), hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+    except services.PasswordRejected as err:
+        if err.reason == "wrong":
+            throttle.failed(username=g.user.username, address=request.remote_addr)
+        form[err.field].errors.append(str(PASSWORD_REASONS[err.reason]) % {"n": _min_length()})
+        return render_template("auth/password.html", form=form, min_length=_min_length()), 422
+    sign_in(session.get(User, g.user.id))
+    flash(_("Your password was changed. Other devices have been signed out."))
+    return redirect(url_for("auth.password"), 303)
+
+
+def _min_length() -> int:
+    return current_app.config["PASSWORD_MIN_LENGTH"]
 
 
 @bp.get("/lang/<code>")

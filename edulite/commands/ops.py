@@ -1,0 +1,145 @@
+"""Operations: consistent backups, restores, and the production settings check."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col, select
+from werkzeug.security import check_password_hash
+
+from edulite import db
+from edulite.backup import (
+    BackupError,
+    backup_sqlite,
+    check_copy,
+    pg_dump_command,
+    restore_sqlite,
+    sqlite_path,
+)
+from edulite.cli import edulite_cli
+from edulite.deploycheck import Facts, check, has_errors
+from edulite.models import User
+
+DEMO_USERNAMES = ("admin", "district", "principal", "principal2", "teacher")
+# Exit status when nothing was copied because another tool must do it (PostgreSQL): cron must notice.
+NOT_DONE = 2
+
+
+def _backup_dir(app: Flask) -> Path:
+    return Path(app.config["BACKUP_DIR"] or Path(app.instance_path) / "backups")
+
+
+@edulite_cli.command("backup")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the copies (default BACKUP_DIR, else instance/backups).")
+@click.option("--keep", type=click.IntRange(min=1), help="How many copies to keep (default BACKUP_KEEP).")
+def backup_command(directory: Path | None, keep: int | None):
+    """Copy the live database consistently (safe while the server runs) and keep the newest N copies."""
+    app = current_app
+    target = directory or _backup_dir(app)
+    url = db.get_db(app).url
+    try:
+        path = sqlite_path(url)
+        if path is None:
+            click.echo("Edulite runs on PostgreSQL here: back it up with pg_dump, for example")
+            click.echo("  " + pg_dump_command(url, target))
+            click.echo("(the password comes from ~/.pgpass or PGPASSWORD). Nothing was copied by this command.")
+            raise click.exceptions.Exit(NOT_DONE)
+        result = backup_sqlite(path, target, keep=keep or app.config["BACKUP_KEEP"],
+                               busy_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    except BackupError as err:
+        raise click.ClickException(str(err)) from err
+    counts = result.counts
+    click.echo(f"Backed up to {result.path} ({result.size:,} bytes; integrity_check ok; time in the name is UTC).")
+    click.echo(f"It holds {counts.get('homework_item', 0)} homework items, {counts.get('user', 0)} accounts, "
+               f"{counts.get('school_class', 0)} classes.")
+    for old in result.removed:
+        click.echo(f"Removed old backup {old.name}")
+
+
+@edulite_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: Path, yes: bool):
+    """Replace the database with a checked backup; the current one is copied aside first."""
+    app = current_app
+    url = db.get_db(app).url
+    try:
+        path = sqlite_path(url)
+        if path is None:
+            click.echo("Edulite runs on PostgreSQL here: restore a pg_dump file with")
+            click.echo("  pg_restore --clean --if-exists --no-owner --dbname <database> FILE.dump")
+            raise click.exceptions.Exit(NOT_DONE)
+        revision = check_copy(file)
+        if not yes:
+            click.confirm(f"Replace {path} with {file} (schema {revision})? The current database is copied aside "
+                          "first.", abort=True)
+        db.get_db(app).dispose()
+        result = restore_sqlite(file, path, busy_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    except BackupError as err:
+        raise click.ClickException(f"Not restored: {err}") from err
+    if result.set_aside:
+        click.echo(f"The previous database was kept as {result.set_aside}.")
+    click.echo(f"Restored {file} (schema revision {result.revision}).")
+    click.echo("Now restart the Edulite server so that every worker reopens the database; if the backup is from "
+               "an older version, run `flask --app app edulite upgrade` before restarting.")
+
+
+def _workers_from_env() -> int:
+    if os.environ.get("WEB_CONCURRENCY", "").isdigit():
+        return int(os.environ["WEB_CONCURRENCY"])
+    found = re.search(r"(?:-w|--workers)[= ]?(\d+)", os.environ.get("GUNICORN_CMD_ARGS", ""))
+    return int(found.group(1)) if found else 1
+
+
+def _journal_mode(path: Path) -> str:
+    # Read from the file header (bytes 18-19 are 2 in WAL mode): opening the database through the
+    # app would switch WAL on by itself and hide the problem.
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(b"SQLite format 3\x00"):
+        return "not a database"
+    return "wal" if header[18] == 2 and header[19] == 2 else "delete"
+
+
+def _demo_accounts(app: Flask) -> tuple[str, ...]:
+    from edulite.demo import DEMO_PASSWORD
+
+    with db.session_scope(app, write=False) as session:
+        users = session.exec(select(User).where(col(User.username).in_(DEMO_USERNAMES), col(User.active))).all()
+        return tuple(u.username for u in users if check_password_hash(u.password_hash, DEMO_PASSWORD))
+
+
+def gather_facts(app: Flask, workers: int | None) -> Facts:
+    url = db.get_db(app).url
+    path = sqlite_path(url)
+    kind = "sqlite" if path is not None else "postgresql"
+    workers = workers or _workers_from_env()
+    if path is not None and not path.is_file():
+        return Facts(database=kind, database_ok=False, journal_mode=None, workers=workers)
+    # Before any connection: the app's own connections switch WAL on.
+    mode = _journal_mode(path) if path is not None else None
+    try:
+        demo = _demo_accounts(app)
+    except SQLAlchemyError:
+        return Facts(database=kind, database_ok=False, journal_mode=mode, workers=workers)
+    return Facts(database=kind, database_ok=True, journal_mode=mode, workers=workers, demo_accounts=demo)
+
+
+@edulite_cli.command("check-deploy")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Server worker processes (default: WEB_CONCURRENCY, else -w in GUNICORN_CMD_ARGS, else 1).")
+def check_deploy_command(workers: int | None):
+    """Report unsafe production settings; exits non-zero when any error is found."""
+    findings = check(current_app.config, gather_facts(current_app, workers))
+    for finding in findings:
+        click.echo(finding.line())
+    errors = sum(f.level == "error" for f in findings)
+    click.echo(f"{errors} error(s), {len(findings) - errors} warning(s).")
+    if has_errors(findings):
+        raise click.exceptions.Exit(1)

@@ -23,7 +23,7 @@ T0 = datetime(2025, 3, 10, 8, 0, 0, tzinfo=UTC)
 class Writer(threading.Thread):
     """Inserts numbered homework items, each with its audit row in the same transaction (bounded)."""
 
-    def __init__(self, app, world, *, max_rows=500, max_seconds=2.0):
+    def __init__(self, app, world, *, max_rows=500, max_seconds=5.0):
         super().__init__(daemon=True)
         self.app, self.world, self.max_rows, self.max_seconds = app, world, max_rows, max_seconds
         self.count, self.stop, self.error = 0, threading.Event(), None

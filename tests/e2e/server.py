@@ -54,7 +54,9 @@ def fetch_assets(app: Flask) -> None:
 
 
 def make_app(db_file: Path, **config) -> Flask:
-    return create_app(base_config(DATABASE_URL=f"sqlite:///{db_file}", ASSET_MODE="local", **config))
+    # CSRF on: the browser layer must catch a form or htmx request that forgets its token.
+    settings = {"WTF_CSRF_ENABLED": True, **config}
+    return create_app(base_config(DATABASE_URL=f"sqlite:///{db_file}", ASSET_MODE="local", **settings))
 
 
 def migrate(db_file: Path) -> None:

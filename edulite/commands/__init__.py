@@ -2,3 +2,5 @@
 
 Add a module here and import it below: imports, rules, operations (backup, check-deploy), digest.
 """
+
+from edulite.commands import imports  # noqa: F401

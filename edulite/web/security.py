@@ -42,8 +42,9 @@ def init_app(app: Flask) -> None:
         h = response.headers
         h["Content-Security-Policy"] = csp
         h["X-Content-Type-Options"] = "nosniff"
-        # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside.
-        h["Referrer-Policy"] = "same-origin"
+        # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside;
+        # a blueprint may ask for stricter (the parent page's URL is a secret: no-referrer).
+        h.setdefault("Referrer-Policy", "same-origin")
         h["X-Frame-Options"] = "DENY"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"

@@ -38,7 +38,7 @@ system-deps:
 
 # Pinned htmx and Chart.js, verified against their hashes, served locally for the browser tests.
 assets: install
-	$(FLASK) edulite fetch-assets
+	$(PY) -m edulite.assets
 
 test: system-deps install-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)

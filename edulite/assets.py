@@ -69,3 +69,18 @@ def script_src(name: str, *, mode: str, cdn_base: str, static_url) -> str:
     if mode == "local":
         return static_url(f"vendor/{asset.filename}")
     return asset.cdn_url(cdn_base)
+
+
+def main() -> None:
+    """`python -m edulite.assets [REGISTRY]`: fetch the pinned files without configuring an app."""
+    import sys
+
+    registry = sys.argv[1] if len(sys.argv) > 1 else "https://registry.npmjs.org"
+    target = Path(__file__).resolve().parent.parent / "static" / "vendor"
+    for asset in ASSETS.values():
+        fetch(asset, registry, target)
+        sys.stdout.write(f"{asset.package}@{asset.version} verified in {target}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -171,6 +171,12 @@ class LoginThrottle:
         keys = self.keys(username, address)
         return self._run(lambda lim: any(not lim.test(item, *key) for item in self.limits for key in keys))
 
+    def reset(self) -> None:
+        """Forget every count (tests, or an administrator unlocking everyone after an incident)."""
+        for limiter in (self._limiter, self._fallback):
+            if limiter is not None:
+                limiter.storage.reset()
+
     def failed(self, *, username: str, address: str | None) -> None:
         keys = self.keys(username, address)
         self._run(lambda lim: [lim.hit(item, *key) for item in self.limits for key in keys])

@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
+from edulite.alerts import recompute_all
 from edulite.models import (
     AfterSchoolSession,
     Assignment,
@@ -134,6 +135,9 @@ def build_demo(session: Session, *, password_hash: str, today: date, seed: int =
         session.add(link)
         tokens[c.name, c.school_id] = link.token
     session.flush()
+    for school in (main, small):
+        # The inbox should open full, as it would after four weeks of teachers' saves.
+        recompute_all(session, school_id=school.id, start=days[0], end=today + timedelta(days=1))
     return DemoLogins(DEMO_PASSWORD, logins, tokens[class_name(3, 1), main.id])
 
 

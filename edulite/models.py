@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from edulite.rules import last_evening
 
 ROLES = ("teacher", "principal", "district", "admin")
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
@@ -256,8 +258,4 @@ class DigestDelivery(SQLModel, table=True):
 @event.listens_for(HomeworkItem, "before_insert")
 @event.listens_for(HomeworkItem, "before_update")
 def _set_last_evening(_mapper, _connection, item: HomeworkItem) -> None:
-    due = item.due_date
-    if due is None or due <= item.set_date + timedelta(days=1):
-        item.last_evening = item.set_date
-    else:
-        item.last_evening = due - timedelta(days=1)
+    item.last_evening = last_evening(item.set_date, item.due_date)

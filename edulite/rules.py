@@ -47,14 +47,19 @@ class Item:
             raise ValueError(f"minutes: must be a whole number of at least 0, got {self.minutes!r}")
 
 
+def last_evening(set_date: date, due_date: date | None) -> date:
+    """Return the last evening an item set on set_date and due on due_date is done on."""
+    if due_date is not None and due_date < set_date:
+        raise ValueError(f"due date {due_date} is before set date {set_date}")
+    if due_date is None or due_date <= set_date + timedelta(days=1):
+        return set_date
+    return due_date - timedelta(days=1)
+
+
 def evenings(item: Item) -> list[date]:
     """Return the evenings on which item is done: the set date, or each day before a later due date."""
-    due = item.due_date
-    if due is not None and due < item.set_date:
-        raise ValueError(f"due date {due} is before set date {item.set_date}")
-    if due is None or due <= item.set_date + timedelta(days=1):
-        return [item.set_date]
-    return [item.set_date + timedelta(days=n) for n in range((due - item.set_date).days)]
+    last = last_evening(item.set_date, item.due_date)
+    return [item.set_date + timedelta(days=n) for n in range((last - item.set_date).days + 1)]
 
 
 def spread(item: Item) -> dict[date, int]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, g, render_template
 
-from edulite import queries
+from edulite import district, loads
 from edulite.auth import login_required
 from edulite.db import get_session
+from edulite.web.params import week_context
 
 bp = Blueprint("district", __name__, url_prefix="/district")
 
@@ -14,6 +15,21 @@ bp = Blueprint("district", __name__, url_prefix="/district")
 @bp.get("/")
 @login_required("district")
 def overview():
-    """List the district's schools."""
-    schools = queries.district_schools(get_session(), district_id=g.scope.district_id)
-    return render_template("district/overview.html", schools=schools)
+    """Compare the district's schools for one week."""
+    week = week_context()
+    rows = district.school_weeks(get_session(), district_id=g.scope.district_id, start=week["start"],
+                                 end=week["end"])
+    return render_template("district/overview.html", rows=rows, week=week)
+
+
+@bp.get("/school/<int:school_id>")
+@login_required("district")
+def school(school_id: int):
+    """Drill down into one school of the district: each class's week."""
+    session = get_session()
+    found = district.district_school(session, district_id=g.scope.district_id, school_id=school_id)
+    if found is None:
+        abort(404)
+    week = week_context()
+    classes = loads.class_loads(session, school_id=school_id, start=week["start"], end=week["end"])
+    return render_template("district/school.html", school=found, classes=classes, week=week)

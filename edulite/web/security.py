@@ -21,8 +21,8 @@ def content_security_policy(config) -> str:
         "default-src 'self'",
         "script-src " + " ".join(scripts),
         "style-src 'self'",
-        # No data: images: QR codes and charts come from our own routes or are drawn on a canvas.
-        "img-src 'self'",
+        # data: for images only (the parent page's empty favicon); an image cannot run script.
+        "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -36,8 +36,9 @@ def security_headers(response, *, csp: str, secure: bool, signed_in: bool):
     h = response.headers
     h["Content-Security-Policy"] = csp
     h["X-Content-Type-Options"] = "nosniff"
-    # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside.
-    h["Referrer-Policy"] = "same-origin"
+    # same-origin keeps the Referer that CSRF's HTTPS origin check needs, and leaks nothing outside;
+    # a blueprint may ask for stricter (the parent page's URL is a secret: no-referrer).
+    h.setdefault("Referrer-Policy", "same-origin")
     h["X-Frame-Options"] = "DENY"
     h["Cross-Origin-Opener-Policy"] = "same-origin"
     h["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -288,10 +288,10 @@ def test_the_matrix_passes_scoped_views_and_catches_leaky_ones(app, matrix_world
     app.add_url_rule("/x/<int:class_id>", "x.good", _class_view())
     app.add_url_rule("/x/<int:class_id>/leaky", "x.leaky", _class_view(leaky=True))
     app.add_url_rule("/x/<int:class_id>/note", "x.note", _class_view(writes_first=True), methods=["POST"])
-    app.add_url_rule("/c/<token>/week", "parent.week", _parent_view)
+    app.add_url_rule("/c/<token>/synthetic", "parent.synthetic", _parent_view)
     rules = {r.endpoint: r for r in app.url_map.iter_rules()}
     assert check_rule(app, matrix_world, rules["x.good"])[0] == []
-    assert check_rule(app, matrix_world, rules["parent.week"])[0] == []
+    assert check_rule(app, matrix_world, rules["parent.synthetic"])[0] == []
     leaks = check_rule(app, matrix_world, rules["x.leaky"])[0]
     assert any(f.startswith("other-school teacher GET") and "got 200" in f for f in leaks), leaks
     assert any(f.startswith("supervisor GET") and "(other)" in f for f in leaks), leaks

@@ -17,13 +17,17 @@ NAV = {
 }
 
 
+# Every signed-in role can change its own password.
+ACCOUNT = [("auth.password", _l("Password"))]
+
+
 def nav_entries() -> list[tuple[str, str, bool]]:
     user = g.get("user")
     if user is None:
         return []
     views = current_app.view_functions
-    return [(endpoint, str(label), request.endpoint == endpoint)
-            for endpoint, label in NAV.get(user.role, []) if endpoint in views]
+    entries = NAV.get(user.role, []) + ACCOUNT
+    return [(endpoint, str(label), request.endpoint == endpoint) for endpoint, label in entries if endpoint in views]
 
 
 def init_app(app: Flask) -> None:

@@ -20,6 +20,9 @@ LATEST = time(21, 0)
 PLAN_ACTIVITIES = tuple(a for a in ACTIVITIES if a != "new_lesson")
 WEEKDAYS = range(5)
 NOTE_MAX = 300
+# Dates outside these are typing slips, and keep date arithmetic (a week on) far from date.max.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 class Invalid(ValueError):
@@ -76,12 +79,21 @@ class PlanInput:
     days: Mapping[int, PlanDay]
 
 
-def _date(errors: dict, field: str, text: str | None) -> date | None:
+def day_or(text: str | None, default: date) -> date:
+    """The date in text (YYYY-MM-DD), or default when it is missing, malformed or far off."""
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
     except ValueError:
+        return default
+    return day if FIRST_DAY <= day <= LAST_DAY else default
+
+
+def _date(errors: dict, field: str, text: str | None) -> date | None:
+    day = day_or(text, date.min)
+    if day == date.min:
         errors[field] = ("date_invalid", {})
         return None
+    return day
 
 
 def _time(errors: dict, field: str, text: str | None) -> time | None:

@@ -38,10 +38,6 @@ class SessionRow:
     def pupils(self) -> int:
         return sum(self.participants.values())
 
-    @property
-    def minutes(self) -> int:
-        return minutes_between(self.start, self.end)
-
 
 @dataclass(frozen=True)
 class ClassSession:

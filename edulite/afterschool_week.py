@@ -27,7 +27,7 @@ class DaySummary:
     kind: DayKind
     sessions: tuple[CheckedSession, ...]
     missing: bool  # a school day that is over without any session
-    to_come: bool
+    to_come: bool  # after today
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def week_summary(session: Session, *, school_id: int, monday: date, today: date)
         checked = tuple(CheckedSession(r, tuple(session_alerts(engine[r.id], policy_on(day))))
                         for r in rows if r.day == day)
         school_day = kind is DayKind.SCHOOL_DAY
-        days.append(DaySummary(day, kind, checked, school_day and day < today and not checked, day >= today))
+        days.append(DaySummary(day, kind, checked, school_day and day < today and not checked, day > today))
     school_days = calendar.school_days(monday, end)
     coverage = week_coverage_alerts(list(engine.values()), school_id=school_id, calendar=calendar,
                                     policy=policy_on(monday), week_start=monday, today=today - timedelta(days=1))

@@ -14,7 +14,7 @@ from edulite import afterschool_queries as q
 from edulite import afterschool_service as svc
 from edulite import loads
 from edulite.afterschool import school_today
-from edulite.afterschool_input import PLAN_ACTIVITIES, WEEKDAYS, PlanTexts
+from edulite.afterschool_input import PLAN_ACTIVITIES, WEEKDAYS, PlanTexts, day_or
 from edulite.afterschool_week import week_summary
 from edulite.auth import login_required
 from edulite.calendar import week_start
@@ -25,13 +25,6 @@ from edulite.rules_afterschool import session_alerts
 from edulite.web.afterschool_text import labels, messages
 from edulite.web.htmx import render
 from edulite.web.principal import bp
-
-
-def _date_arg(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return default
 
 
 def _charts(summary) -> list[dict]:
@@ -50,7 +43,7 @@ def after_school():
     """Show the week's after-school sessions, compliance per day and participation per class and grade."""
     session = get_session()
     today = school_today(session, school_id=g.scope.school_id)
-    monday = week_start(_date_arg(request.args.get("week"), today))
+    monday = week_start(day_or(request.args.get("week"), today))
     summary = week_summary(session, school_id=g.scope.school_id, monday=monday, today=today)
     return render("principal/after_school.html", "principal/_after_school_week.html", 200, summary=summary,
                   today=today, charts=_charts(summary), prev_week=monday - timedelta(days=7),
@@ -64,7 +57,7 @@ def after_school_generate_submit():
     """Create the week's sessions from the plan on school days that have none yet."""
     session = get_session()
     today = school_today(session, school_id=g.scope.school_id)
-    monday = week_start(_date_arg(request.form.get("week"), today))
+    monday = week_start(day_or(request.form.get("week"), today))
     created = svc.generate_sessions(session, school_id=g.scope.school_id, start=monday,
                                     end=monday + timedelta(days=7), user_id=g.user.id, today=today)
     return redirect(url_for("principal.after_school", week=monday.isoformat(), generated=len(created)), 303)
@@ -114,7 +107,7 @@ def _plan_page(term: date | None, *, new: bool = False, texts=None, errors=None,
 def after_school_plan():
     """Show the school's weekly after-school plan (一校一案) for a term, ready to edit."""
     term = request.args.get("term")
-    return _plan_page(_date_arg(term, date.min) if term else None, new=bool(request.args.get("new")),
+    return _plan_page(day_or(term, date.min) if term else None, new=bool(request.args.get("new")),
                       saved=bool(request.args.get("saved")))
 
 
@@ -126,7 +119,7 @@ def after_school_plan_submit():
     texts = PlanTexts(form.get("valid_from"), form.get("valid_to"),
                       {w: (form.get(f"{w}-start"), form.get(f"{w}-end"), form.getlist(f"{w}-activities"))
                        for w in WEEKDAYS})
-    replacing = _date_arg(form.get("replacing"), date.min)
+    replacing = day_or(form.get("replacing"), date.min)
     try:
         plan = svc.save_plan(session, user_id=g.user.id, school_id=g.scope.school_id, texts=texts,
                              replacing=replacing if replacing != date.min else None)

@@ -14,7 +14,7 @@ from edulite import afterschool_queries as q
 from edulite import afterschool_service as svc
 from edulite import loads, queries
 from edulite.afterschool import school_today
-from edulite.afterschool_input import PLAN_ACTIVITIES, SessionTexts
+from edulite.afterschool_input import PLAN_ACTIVITIES, SessionTexts, day_or
 from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.web.afterschool_text import labels, messages
@@ -84,18 +84,16 @@ def _saved(row):
     if wants_fragment():
         body, status = _day_page(row.day, saved=row.id)
         return body, status, {"HX-Trigger": "after-school-logged"}
-    return redirect(url_for("teacher.after_school", day=row.day.isoformat(), saved=row.id), 303)
+    return redirect(url_for("teacher.after_school", day=row.day.isoformat(), saved=row.id,
+                            _anchor=f"session-{row.id}"), 303)
 
 
 @bp.get("/after-school")
 @login_required("teacher")
 def after_school():
     """Show a day's after-school sessions of the teacher's school, prefilled from the plan."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = school_today(get_session(), school_id=g.scope.school_id)
-    return _day_page(day, saved=request.args.get("saved", type=int))
+    today = school_today(get_session(), school_id=g.scope.school_id)
+    return _day_page(day_or(request.args.get("day"), today), saved=request.args.get("saved", type=int))
 
 
 @bp.post("/after-school")
@@ -108,10 +106,7 @@ def after_school_submit():
                               today=school_today(session, school_id=g.scope.school_id))
     except svc.Invalid as err:
         session.rollback()
-        try:
-            day = date.fromisoformat(texts.day or "")
-        except ValueError:
-            day = school_today(session, school_id=g.scope.school_id)
+        day = day_or(texts.day, school_today(session, school_id=g.scope.school_id))
         return _day_page(day, failed="new", errors=err.errors, texts=texts, status=422)
     return _saved(row)
 

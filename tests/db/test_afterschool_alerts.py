@@ -135,3 +135,12 @@ def test_the_alerts_command_lists_after_school_breaches(any_app, any_world):
     assert ("R-AS-01", "school", "2026-11-16", "4", "5") in rows
     assert ("R-AS-02", "school", "2026-11-19", "18:10", "17:30–18:00") in rows
     assert len([r for r in rows if r[0] == "R-AS-02"]) == 4
+
+
+def test_marking_a_day_a_holiday_clears_the_missing_day_at_once(any_app, any_world):
+    _week(any_app, any_world, WEEK[:4])
+    _recompute(any_app, any_world)
+    assert [r for r, *_ in _current(any_app, any_world.school.id)] == ["R-AS-01"]
+    with session_scope(any_app) as s:
+        set_calendar_days(s, school_id=any_world.school.id, days=[(WEEK[4], DayKind.HOLIDAY, "校庆")], user_id=None)
+    assert _current(any_app, any_world.school.id) == []

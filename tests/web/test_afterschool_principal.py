@@ -68,8 +68,11 @@ def test_week_navigation_over_htmx_returns_only_the_week_fragment(app, principal
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_a_bad_week_falls_back_to_this_week(principal, world):
-    assert "Week of 2026-11-16" in principal.get("/principal/after-school?week=junk").get_data(as_text=True)
+@pytest.mark.parametrize("week", ["junk", "9999-12-31", "0001-01-03"])
+def test_a_bad_or_far_off_week_falls_back_to_this_week(principal, world, week):
+    assert "Week of 2026-11-16" in principal.get(f"/principal/after-school?week={week}").get_data(as_text=True)
+    response = principal.post("/principal/after-school/generate", data={"week": week})
+    assert response.location == "/principal/after-school?week=2026-11-16&generated=0"
 
 
 def test_the_principal_creates_the_weeks_sessions_from_the_plan(app, principal, world):

@@ -166,3 +166,11 @@ def test_a_missed_day_can_be_logged_later(app, teacher, world):
     response = teacher.post("/teacher/after-school", data=_form(world, day="2026-11-16"))
     assert response.status_code == 303
     assert [r.day for r in _rows(app)] == [date(2026, 11, 16)]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_far_off_or_impossible_dates_are_refused_without_an_error_page(app, teacher, world, day):
+    assert "2026-11-18" in teacher.get(f"/teacher/after-school?day={day}").get_data(as_text=True)
+    response = teacher.post("/teacher/after-school", data=_form(world, day=day))
+    assert response.status_code == 422
+    assert 'id="snew-day-error">Enter a date as YYYY-MM-DD.' in response.get_data(as_text=True)

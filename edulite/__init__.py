@@ -62,7 +62,17 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from edulite.web import admin, auth, district, parent, principal, teacher
+    # The afterschool_* modules add their routes to the teacher and principal blueprints when imported.
+    from edulite.web import (  # noqa: F401
+        admin,
+        afterschool_principal,
+        afterschool_teacher,
+        auth,
+        district,
+        parent,
+        principal,
+        teacher,
+    )
 
     for module in (auth, teacher, principal, district, admin, parent):
         app.register_blueprint(module.bp)

@@ -113,13 +113,12 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
 
 
 def recompute_all(session: Session, *, school_id: int, start: date, end: date) -> RecomputeResult:
-    """Homework alerts, plus after-school alerts where that module is installed."""
+    """Homework alerts, then after-school alerts (R-AS-01..03)."""
+    # Imported here because edulite.afterschool builds on this module (sync, RecomputeResult).
+    from edulite import afterschool
+
     result = recompute(session, school_id=school_id, start=start, end=end)
-    try:
-        from edulite.afterschool import recompute as recompute_after_school
-    except ImportError:
-        return result
-    other = recompute_after_school(session, school_id=school_id, start=start, end=end)
+    other = afterschool.recompute(session, school_id=school_id, start=start, end=end)
     return RecomputeResult(*(a + b for a, b in zip(
         (result.opened, result.reopened, result.updated, result.cleared),
         (other.opened, other.reopened, other.updated, other.cleared), strict=True)))

@@ -10,8 +10,10 @@ from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
+from edulite.afterschool_queries import default_term
 from edulite.alerts import recompute_all
 from edulite.models import (
+    AfterSchoolPlan,
     AfterSchoolSession,
     Assignment,
     ClassLink,
@@ -128,7 +130,7 @@ def build_demo(session: Session, *, password_hash: str, today: date, seed: int =
     days = _school_days(today, weeks=4)
     for c in classes:
         _homework(b, c, days, today)
-    _after_school(session, main, [c for c in classes if c.school_id == main.id], days, rng)
+    _after_school(session, main, [c for c in classes if c.school_id == main.id], days, rng, star, today)
     tokens = {}
     for c in classes:
         link = ClassLink(class_id=c.id, token=secrets.token_urlsafe(24))
@@ -234,16 +236,26 @@ def _item(b, c, a, subject_name, day, text, kind, location, minutes) -> None:
                              snapshot=json.dumps(snapshot, ensure_ascii=False)))
 
 
-def _after_school(session, school, classes, days, rng) -> None:
+def _after_school(session, school, classes, days, rng, teacher, today) -> None:
+    """The term plan; past sessions logged by the demo teacher, today's only planned; one ends late."""
+    term_start, term_end = default_term(today)
+    for weekday in range(5):
+        session.add(AfterSchoolPlan(school_id=school.id, valid_from=min(term_start, days[0]), valid_to=term_end,
+                                    weekday=weekday, start=time(15, 40), end=time(17, 40),
+                                    activities="supervised_homework,reading,sports,arts,clubs,science"))
     activities = ["supervised_homework", "reading", "sports", "arts", "clubs", "science", "tutoring"]
     for day in days:
         end = time(17, 40)
         if rng.random() < 0.06:
             end = time(17, 15)  # R-AS-02: a few sessions end too early
+        if len(days) > 3 and day == days[-3]:
+            end = time(18, 15)  # and one ends late, so the principal's week always has a breach to show
         activity = "new_lesson" if rng.random() < 0.03 else rng.choice(activities)
-        s = AfterSchoolSession(school_id=school.id, day=day, start=time(15, 40), end=end, activity=activity)
+        logged = day < today
+        s = AfterSchoolSession(school_id=school.id, day=day, start=time(15, 40), end=end, activity=activity,
+                               teacher_id=teacher.id if logged else None)
         session.add(s)
         session.flush()
-        for c in classes:
+        for c in classes if logged else ():
             session.add(SessionClass(session_id=s.id, class_id=c.id,
                                      pupils=int(c.headcount * rng.uniform(0.6, 0.95))))

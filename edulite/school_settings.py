@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from edulite.alerts import recompute
+from edulite.alerts import recompute_all
 from edulite.calendar import DayKind
 from edulite.loads import policy_in_force
 from edulite.models import CalendarDay, PolicyVersion, School
@@ -71,8 +71,8 @@ def set_calendar_days(session: Session, *, school_id: int, days: Iterable[tuple[
     audit(session, user_id=user_id, school_id=school_id, action="calendar_set", entity="calendar",
           after={d.isoformat(): k.value for d, (k, _n) in sorted(wanted.items())})
     if wanted:
-        # A day that changes kind changes its cap: judge those days again.
+        # A day that changes kind changes its cap and whether it needs after-school service: judge again.
         session.flush()
-        recompute(session, school_id=school_id, start=min(wanted), end=max(wanted) + timedelta(days=1))
+        recompute_all(session, school_id=school_id, start=min(wanted), end=max(wanted) + timedelta(days=1))
     session.commit()
     return len(wanted)

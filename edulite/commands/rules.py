@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from edulite import alerts as alert_store
 from edulite import db, loads
+from edulite.afterschool_queries import class_day_figures
 from edulite.cli import edulite_cli, today_local
 from edulite.models import Alert, District, School, SchoolClass
 from edulite.policy import PolicyLooser, policy_to_dict
@@ -82,9 +83,12 @@ def loads_command(school_name, start, end, as_json):
     first, stop = _range(start, end)
     with db.session_scope(write=False) as session:
         school = _school(session, school_name)
+        after = class_day_figures(session, school_id=school.id, start=first, end=stop)
         rows = [{"class": cl.klass.name, "grade": cl.klass.grade, "date": d.date.isoformat(),
                  "day_kind": d.day_kind.value, "counted_minutes": d.counted, "cap": d.cap, "over": d.over,
-                 "minutes_by_type": dict(d.by_kind), "counted_by_subject": dict(d.by_subject)}
+                 "minutes_by_type": dict(d.by_kind), "counted_by_subject": dict(d.by_subject),
+                 "after_school_minutes": after.get((cl.klass.class_id, d.date), (0, 0))[0],
+                 "after_school_pupils": after.get((cl.klass.class_id, d.date), (0, 0))[1]}
                 for cl in loads.class_loads(session, school_id=school.id, start=first, end=stop) for d in cl.days]
     if as_json:
         _dump(rows)

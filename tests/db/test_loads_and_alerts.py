@@ -108,7 +108,8 @@ def test_the_loads_command_prints_the_same_json_on_both_databases(any_app, any_w
     assert rows["三年级(1)班"] == {
         "class": "三年级(1)班", "grade": 3, "date": "2026-11-16", "day_kind": "school_day", "counted_minutes": 61,
         "cap": 60, "over": True, "counted_by_subject": {"数学": 61},
-        "minutes_by_type": {"written": 61, "oral": 0, "reading": 15, "practical": 0, "exercise": 0, "arts": 0}}
+        "minutes_by_type": {"written": 61, "oral": 0, "reading": 15, "practical": 0, "exercise": 0, "arts": 0},
+        "after_school_minutes": 0, "after_school_pupils": 0}
     assert rows["初一(1)班"]["cap"] == 90 and rows["一年级(1)班"]["cap"] == 0
 
 
@@ -122,4 +123,5 @@ def test_the_alerts_command_names_rule_class_date_figure_and_limit(any_app, any_
     got = {(r["rule_id"], r["class"], r["date"], r["figure"], r["limit"]) for r in json.loads(result.output)}
     assert got == {("R-HW-02", "三年级(1)班", "2026-11-16", "61", "60"),
                    ("R-HW-06", "三年级(1)班", "2026-11-16", "请家长检查签字", None),
-                   ("R-HW-01", "一年级(1)班", "2026-11-16", "5", "0")}
+                   ("R-HW-01", "一年级(1)班", "2026-11-16", "5", "0"),
+                   ("R-AS-01", None, "2026-11-16", "0", "5")}  # no after-school service logged that week

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import date
+from datetime import date, time
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from edulite import create_app
 from edulite.db import get_db, session_scope
-from edulite.models import Assignment, ClassLink, SchoolClass, User, utcnow
+from edulite.models import AfterSchoolSession, Assignment, ClassLink, SchoolClass, User, utcnow
 from tests.conftest import base_config
 from tests.factories import PASSWORD, TEST_HASH_METHOD, add_item
 
@@ -34,6 +34,7 @@ ARGS = {
     "school_id": (lambda w: w.school.id, lambda w: w.far_school.id),
     "district_id": (lambda w: w.district.id, lambda w: w.other_district.id),
     "item_id": (lambda w: w.own_item.id, lambda w: w.far_item.id),
+    "session_id": (lambda w: w.own_session.id, lambda w: w.far_session.id),
     "teacher_id": (lambda w: w.teacher.id, lambda w: w.far_teacher.id),
     "user_id": (lambda w: w.teacher.id, lambda w: w.far_teacher.id),
     "token": (lambda w: w.link.token, lambda w: w.revoked_token),
@@ -133,6 +134,11 @@ def extend_world(app, world):
     with session_scope(app) as s:
         world.own_item = add_item(s, world, day=FIXED_DAY, minutes=20)
         world.far_item = add_item(s, world, klass=far_class, teacher=far_teacher, day=FIXED_DAY, minutes=20)
+        world.own_session = AfterSchoolSession(school_id=world.school.id, day=FIXED_DAY, start=time(15, 40),
+                                               end=time(17, 40), activity="reading", teacher_id=world.teacher.id)
+        world.far_session = AfterSchoolSession(school_id=world.far_school.id, day=FIXED_DAY, start=time(15, 40),
+                                               end=time(17, 40), activity="reading", teacher_id=far_teacher.id)
+        s.add_all([world.own_session, world.far_session])
     return world
 
 

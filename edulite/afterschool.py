@@ -1,0 +1,89 @@
+"""After-school sessions from the database, judged by the engine (R-AS-01..03) into stored alerts.
+
+Recomputation works on whole weeks: the coverage alert (R-AS-01) of a week is dated its Monday, so
+a narrower range would compute an alert that the stored query does not select, or the reverse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from edulite import loads, rules
+from edulite.alerts import RecomputeResult, sync
+from edulite.calendar import week_start
+from edulite.models import AfterSchoolSession, Alert, School, SessionClass
+from edulite.rules_afterschool import Session as EngineSession
+from edulite.rules_afterschool import session_alerts, week_coverage_alerts
+
+AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
+
+
+def school_today(session: Session, *, school_id: int) -> date:
+    """Today's date where the school is (the server may run in UTC)."""
+    school = session.get(School, school_id)
+    return datetime.now(ZoneInfo(school.timezone if school else "Asia/Shanghai")).date()
+
+
+def whole_weeks(start: date, end: date) -> tuple[date, date]:
+    """Widen [start, end) to the Mondays around it."""
+    first = week_start(start)
+    last = week_start(max(start, end - timedelta(days=1)))
+    return first, last + timedelta(days=7)
+
+
+def engine_sessions(session: Session, *, school_id: int, start: date, end: date) -> list[EngineSession]:
+    """The school's sessions of [start, end) with their participants, as the engine's Sessions."""
+    rows = session.exec(
+        select(AfterSchoolSession).where(AfterSchoolSession.school_id == school_id,
+                                         AfterSchoolSession.day >= start, AfterSchoolSession.day < end)
+        .order_by(AfterSchoolSession.day, AfterSchoolSession.start, AfterSchoolSession.id)).all()
+    participants: dict[int, dict[int, int]] = {}
+    if rows:
+        for sid, cid, pupils in session.exec(
+                select(SessionClass.session_id, SessionClass.class_id, SessionClass.pupils)
+                .where(col(SessionClass.session_id).in_([r.id for r in rows]))).all():
+            participants.setdefault(sid, {})[cid] = pupils
+    return [EngineSession(r.id, school_id, r.day, r.start, r.end, r.activity, participants.get(r.id, {}))
+            for r in rows]
+
+
+def _described(alert: rules.Alert, s: EngineSession) -> rules.Alert:
+    # The inbox shows which session broke the rule without another lookup.
+    return dataclasses.replace(alert, detail=f"{s.start:%H:%M}–{s.end:%H:%M} {s.activity}")
+
+
+def engine_alerts(session: Session, *, school_id: int, start: date, end: date,
+                  today: date | None) -> list[rules.Alert]:
+    """Every after-school alert of the whole weeks around [start, end); days after today are still to come."""
+    first, stop = whole_weeks(start, end)
+    sessions = engine_sessions(session, school_id=school_id, start=first, end=stop)
+    calendar = loads.school_calendar(session, school_id=school_id)
+    found: list[rules.Alert] = []
+    for a, b, policy in loads.policy_periods(session, school_id=school_id, start=first, end=stop):
+        found += [_described(alert, s) for s in sessions if a <= s.date < b for alert in session_alerts(s, policy)]
+    monday = first
+    while monday < stop:
+        policy = loads.policy_in_force(session, school_id=school_id, day=monday)
+        found += week_coverage_alerts(sessions, school_id=school_id, calendar=calendar, policy=policy,
+                                      week_start=monday, today=today)
+        monday += timedelta(days=7)
+    return rules.sort_alerts(found)
+
+
+def recompute(session: Session, *, school_id: int, start: date, end: date,
+              today: date | None = None) -> RecomputeResult:
+    """Recompute R-AS-01..03 for the weeks around [start, end) in the caller's transaction.
+
+    today defaults to the school's date; a day counts as missing service only once it is over,
+    because a teacher logs the afternoon's session at its end.
+    """
+    today = today or school_today(session, school_id=school_id)
+    first, stop = whole_weeks(start, end)
+    found = engine_alerts(session, school_id=school_id, start=first, end=stop, today=today - timedelta(days=1))
+    query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(AFTER_SCHOOL_RULES),
+                                Alert.day >= first, Alert.day < stop)
+    return sync(session, school_id=school_id, found=found, stored_query=query)

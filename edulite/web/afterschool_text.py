@@ -1,0 +1,56 @@
+"""Words for after-school pages: activity and weekday names, and the message for each input error code."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+ACTIVITY_LABELS = {
+    "supervised_homework": _l("Supervised homework"),
+    "tutoring": _l("Tutoring"),
+    "reading": _l("Reading"),
+    "sports": _l("Sports"),
+    "arts": _l("Arts"),
+    "clubs": _l("Clubs"),
+    "science": _l("Science"),
+    "new_lesson": _l("New lesson (not allowed)"),
+}
+WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
+                  _l("Sunday"))
+WEEKDAY_SHORT = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+# Functions, so that each message is looked up in the language of the request that shows it.
+MESSAGES = {
+    "date_invalid": lambda **p: _("Enter a date as YYYY-MM-DD.", **p),
+    "not_school_day": lambda **p: _("%(day)s is not a school day.", **p),
+    "day_future": lambda **p: _("This day has not come yet: log the session once it has taken place.", **p),
+    "time_invalid": lambda **p: _("Enter a time as HH:MM.", **p),
+    "time_outside": lambda **p: _("Enter a time between %(earliest)s and %(latest)s.", **p),
+    "end_before_start": lambda **p: _("The end must be after the start.", **p),
+    "activity_invalid": lambda **p: _("Pick an activity.", **p),
+    "pupils_invalid": lambda **p: _("Enter a whole number of pupils.", **p),
+    "pupils_negative": lambda **p: _("The number of pupils cannot be negative.", **p),
+    "pupils_over": lambda **p: _("This class has only %(headcount)s pupils.", **p),
+    "no_pupils": lambda **p: _("Enter the pupils of at least one class.", **p),
+    "note_long": lambda **p: _("Keep the note under %(max)s characters.", **p),
+    "term_reversed": lambda **p: _("The term must end after it starts.", **p),
+    "term_overlaps": lambda **p: _("This term overlaps the term %(start)s – %(end)s.", **p),
+    "plan_new_lesson": lambda **p: _("New lessons are not allowed in after-school service (R-AS-03).", **p),
+    "activities_missing": lambda **p: _("Tick at least one activity for this day.", **p),
+    "plan_empty": lambda **p: _("Enter the times of at least one weekday.", **p),
+}
+RULE_LABELS = {
+    "R-AS-01": _l("Too short"),
+    "R-AS-02": _l("End time outside the window"),
+    "R-AS-03": _l("New lesson"),
+}
+
+
+def messages(errors: dict[str, tuple[str, dict]]) -> dict[str, str]:
+    """The message for each bad field, in the user's language."""
+    return {field: MESSAGES[code](**params) for field, (code, params) in errors.items()}
+
+
+def labels() -> dict:
+    """Template context shared by the after-school pages."""
+    return {"activity_labels": ACTIVITY_LABELS, "weekday_labels": WEEKDAY_LABELS,
+            "weekday_short": WEEKDAY_SHORT, "rule_labels": RULE_LABELS}

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, or_, select
 
 from edulite import loads, rules
+from edulite.afterschool_queries import ClassSession, class_week_sessions
 from edulite.calendar import DayKind, week_start
 from edulite.loads import ClassInfo
 from edulite.models import ClassLink, HomeworkItem, School, SchoolClass, Subject
@@ -83,6 +85,8 @@ class ClassWeek:
     weekly_average: float | None  # of a finished week only
     bedtime: str
     lower_primary: bool
+    # The class's after-school service by day (times and activity only; R-AS-01..03 are the school's).
+    after_school: Mapping[date, tuple[ClassSession, ...]] = field(default_factory=dict)
 
     @property
     def last(self) -> date:
@@ -189,4 +193,12 @@ def class_week(session: Session, *, klass: LinkedClass, start: date, today: date
         next((d for d in all_days if d.is_today), None),
         # Mid-week, the days still to come would pull the average down: only a finished week has one.
         class_load.weekly_average if end <= today else None,
-        bedtime_for(policy, klass.grade), band_of(klass.grade) == "1-2")
+        bedtime_for(policy, klass.grade), band_of(klass.grade) == "1-2",
+        _sessions_by_day(class_week_sessions(session, class_id=klass.class_id, start=start, end=end)))
+
+
+def _sessions_by_day(sessions: list[ClassSession]) -> dict[date, tuple[ClassSession, ...]]:
+    by_day: dict[date, list[ClassSession]] = {}
+    for s in sessions:
+        by_day.setdefault(s.day, []).append(s)
+    return {day: tuple(found) for day, found in by_day.items()}

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from edulite import publication
 from edulite.db import get_session
+from edulite.web.afterschool_text import labels
 
 bp = Blueprint("parent", __name__, url_prefix="/c")
 READ_ONLY = {"methods": ["GET"], "provide_automatic_options": False}
@@ -45,7 +46,8 @@ def week(token: str):
     today = publication.today_in(klass.timezone)
     start = publication.week_of(request.args.get("week"), today)
     shown = publication.class_week(get_session(), klass=klass, start=start, today=today)
-    return _revalidating(make_response(render_template("parent/week.html", klass=klass, week=shown, token=token)))
+    page = render_template("parent/week.html", klass=klass, week=shown, token=token, **labels())
+    return _revalidating(make_response(page))
 
 
 @bp.route("/<token>/qr.svg", **READ_ONLY)

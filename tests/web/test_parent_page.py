@@ -169,3 +169,21 @@ def test_a_finished_week_gives_its_school_day_average(app, client, world, today)
     assert "这一周的上课日平均每天书面作业约 10 分钟" in page(client, week=MON - timedelta(days=7)).get_data(
         as_text=True)
     assert "平均每天" not in page(client).get_data(as_text=True)  # the current week is not over
+
+
+def test_the_week_shows_the_classs_after_school_times_and_activity_without_pupil_numbers(app, client, world):
+    from datetime import time
+
+    from edulite.models import AfterSchoolSession, SessionClass
+
+    with session_scope(app) as s:
+        session = AfterSchoolSession(school_id=world.school.id, day=MON, start=time(15, 40), end=time(17, 40),
+                                     activity="reading", teacher_id=world.teacher.id)
+        s.add(session)
+        s.flush()
+        s.add(SessionClass(session_id=session.id, class_id=world.class3.id, pupils=37))
+    body = page(client).get_data(as_text=True)
+    day = body[body.index(f'id="day-{MON.isoformat()}"'):]
+    day = day[:day.index("</section>")]
+    assert "课后服务 15:40–17:40 · 阅读" in day
+    assert "37" not in day

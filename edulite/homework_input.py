@@ -49,7 +49,8 @@ MESSAGES = {
     "due_date": _l("Enter the due date as year-month-day, or leave it empty."),
     "due_before_set": _l("The due date cannot be before the set date."),
     "due_too_far": _l("The due date can be at most %(days)s days after the set date."),
-    "confirm_over": _l("This entry takes the class over its limit: tick the box and give a reason to save."),
+    "confirm_over": _l("This entry goes against the rules shown above: tick the box and give a reason to save "
+                       "it anyway."),
     "over_reason": _l("Give a reason (at most %(max)s characters)."),
     "blocked": _l("Your school does not allow saving homework over the limit. Shorten it, have it done "
                   "in class or in after-school service, or set it for another day."),

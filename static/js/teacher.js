@@ -83,6 +83,20 @@
   });
   document.addEventListener("DOMContentLoaded", function () { prepare(document.getElementById("entry-form")); });
   document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.detail.target && e.detail.target.id === "entry-form") prepare(document.getElementById("entry-form"));
+    var form = document.getElementById("entry-form");
+    if (!e.detail.target || e.detail.target.id !== "entry-form" || !form) return;
+    prepare(form);
+    // After a refused save, take the teacher to the first thing to fix rather than leave them at Save.
+    if (e.detail.xhr && e.detail.xhr.status === 422) {
+      var first = form.querySelector("[aria-invalid=true]") || form.querySelector(".error");
+      if (first) {
+        first.scrollIntoView({ block: "center" });
+        if (first.focus) first.focus({ preventScroll: true });
+      }
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    // A plain post (htmx missing) leaves the page; a saved entry must not come back as a draft.
+    if (!window.htmx && e.target.dataset && e.target.dataset.draft) store(e.target.dataset.draft, null);
   });
 })();

@@ -54,7 +54,7 @@ def test_over_the_cap_without_confirmation_is_refused_with_422_and_nothing_saved
     response = post(teacher, world, headers=HX, minutes=30)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "tick the box and give a reason to save" in page
+    assert "tick the box and give a reason to save it anyway" in page
     assert "练习册第3页</textarea>" in page and 'value="30"' in page
     assert len(items(app)) == 1
 

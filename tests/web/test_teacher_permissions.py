@@ -93,3 +93,27 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, client, world):
     response = client.post(f"/teacher/class/{world.class3.id}", data=entry(world))
     assert response.status_code == 302 and response.location.startswith("/login")
     assert items(app) == []
+
+
+def test_with_csrf_on_a_save_needs_the_token_that_htmx_sends_as_a_header(sqlite_url):
+    import re
+
+    from edulite import create_app
+    from edulite.db import get_db
+    from tests.conftest import base_config
+    from tests.factories import PASSWORD, make_world
+
+    app = create_app(base_config(DATABASE_URL=sqlite_url, WTF_CSRF_ENABLED=True))
+    with session_scope(app) as s:
+        world = make_world(s)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": "teacher", "password": PASSWORD, "csrf_token": token})
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/teacher/").get_data(as_text=True)).group(1)
+    url = f"/teacher/class/{world.class3.id}"
+    assert client.post(url, data=entry(world), headers=HX).status_code == 400
+    assert items(app) == []
+    assert client.post(url, data=entry(world), headers={**HX, "X-CSRFToken": token}).status_code == 200
+    assert len(items(app)) == 1
+    get_db(app).dispose()

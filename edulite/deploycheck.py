@@ -25,6 +25,7 @@ class Facts:
     journal_mode: str | None = "wal"  # SQLite only: read from the database file's header
     workers: int = 1  # server processes sharing this configuration
     demo_accounts: tuple[str, ...] = field(default=())  # accounts still opening with the demo password
+    max_connections: int | None = None  # PostgreSQL only: the server's max_connections
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,14 @@ def check(config: Mapping[str, Any], facts: Facts) -> list[Finding]:
     if not config.get("PROXY_COUNT"):
         warning("W002", "PROXY_COUNT is 0: behind a reverse proxy every sign-in seems to come from the proxy.",
                 "if nginx or another proxy forwards to Edulite, set PROXY_COUNT = 1 (ignore when it does not).")
+    if facts.database == "postgresql" and facts.max_connections:
+        per_worker = int(config.get("DB_POOL_SIZE", 5)) + int(config.get("DB_MAX_OVERFLOW", 2))
+        # Keep a few connections for psql, backups and the admin commands.
+        budget = facts.max_connections - 5
+        if facts.workers * per_worker > budget:
+            error("E013", f"{facts.workers} workers x {per_worker} pooled connections exceed PostgreSQL's "
+                          f"max_connections of {facts.max_connections} (less 5 kept free).",
+                  "lower DB_POOL_SIZE / DB_MAX_OVERFLOW or the worker count, or raise max_connections.")
     mail_host = str(config.get("MAIL_SERVER") or "localhost")
     if mail_host not in ("localhost", "127.0.0.1", "::1") and not config.get("MAIL_USE_TLS"):
         warning("W003", f"Digest e-mail goes to {mail_host} without TLS.", "set MAIL_USE_TLS = True.")

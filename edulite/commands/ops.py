@@ -128,7 +128,13 @@ def gather_facts(app: Flask, workers: int | None) -> Facts:
         demo = _demo_accounts(app)
     except SQLAlchemyError:
         return Facts(database=kind, database_ok=False, journal_mode=mode, workers=workers)
-    return Facts(database=kind, database_ok=True, journal_mode=mode, workers=workers, demo_accounts=demo)
+    return Facts(database=kind, database_ok=True, journal_mode=mode, workers=workers, demo_accounts=demo,
+                 max_connections=_max_connections(app) if path is None else None)
+
+
+def _max_connections(app: Flask) -> int | None:
+    with db.get_db(app).engine().connect() as conn:
+        return int(conn.exec_driver_sql("SHOW max_connections").scalar())
 
 
 @edulite_cli.command("check-deploy")

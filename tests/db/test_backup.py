@@ -183,3 +183,9 @@ def test_check_deploy_reads_the_live_database_and_exits_non_zero_on_errors(app, 
     # TESTING is on in tests; the file is in rollback-journal mode; memory limits with 3 workers; a demo login.
     assert {"E003", "E005", "E012", "W001"} <= found
     assert "admin" in next(line for line in result.output.splitlines() if line.startswith("E012"))
+
+
+def test_check_deploy_reads_postgresqls_max_connections(any_app):
+    result = any_app.test_cli_runner().invoke(args=["edulite", "check-deploy", "--workers", "500"])
+    # On PostgreSQL 500 workers x 7 connections exceed any default max_connections; SQLite has no such limit.
+    assert ("E013" in result.output) == any_app.config["DATABASE_URL"].startswith("postgresql")

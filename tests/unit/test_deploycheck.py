@@ -88,3 +88,11 @@ def test_the_shipped_defaults_fail_the_check_with_one_line_fixes_and_never_echo_
         assert "\n" not in f.line() and f.fix and f.line().startswith(f"{f.id} [")
         assert DEFAULT_SECRET_KEY not in f.line()
     assert ids(findings) == sorted(ids(findings), key=lambda i: (i[0] != "E", i))
+
+
+def test_postgresql_pools_of_all_workers_must_fit_the_servers_connection_budget():
+    # 4 workers x (5 + 2) = 28 connections.
+    fits = Facts(database="postgresql", database_ok=True, journal_mode=None, workers=4, max_connections=100)
+    too_many = Facts(database="postgresql", database_ok=True, journal_mode=None, workers=4, max_connections=30)
+    assert "E013" not in {f.id for f in check(SAFE, fits)}
+    assert "E013" in {f.id for f in check(SAFE, too_many)}

@@ -5,6 +5,7 @@ Routes live on the teacher blueprint (endpoint teacher.after_school); this modul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -36,8 +37,12 @@ class SessionForm:
     errors: dict = field(default_factory=dict)
 
 
+PUPILS_KEY = re.compile(r"pupils-[0-9]{1,9}")
+
+
 def _texts(form, *, with_day: bool) -> SessionTexts:
-    pupils = {int(k[7:]): v for k, v in form.items() if k.startswith("pupils-") and k[7:].isdigit()}
+    # ASCII digits only, and few: "²".isdigit() is true but int("²") fails, and so do 5,000-digit ids.
+    pupils = {int(k[7:]): v for k, v in form.items() if PUPILS_KEY.fullmatch(k)}
     return SessionTexts(form.get("start"), form.get("end"), form.get("activity"), pupils, form.get("note"),
                         form.get("day") if with_day else None)
 

@@ -76,3 +76,33 @@ def test_a_homework_row_of_hostile_cells_is_refused_without_writing_anything(app
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code != 0  # random cells never name an existing school, class and teacher together
     assert _counts(app) == before
+
+
+def _signed_in(app, username: str):
+    client = app.test_client()
+    login_throttle(app).reset()
+    assert client.post("/login", data={"username": username, "password": "correct horse battery"}).status_code == 303
+    return client
+
+
+FIELD_VALUES = st.dictionaries(
+    st.sampled_from(["subject_id", "description", "kind", "required", "location", "minutes", "set_date", "due_date",
+                     "confirm_over", "over_reason", "item_id", "no_homework", "day", "pupils-1", "pupils-²",
+                     "pupils-" + "9" * 5000, "start", "end", "activity", "note"]),
+    PAYLOADS, max_size=12)
+
+
+@FAST
+@given(fields=FIELD_VALUES, htmx=st.booleans())
+def test_the_teacher_forms_survive_any_input_without_a_500_or_a_stray_write(app, world, fields, htmx):
+    client = _signed_in(app, "teacher")
+    headers = {"HX-Request": "true"} if htmx else {}
+    for path in (f"/teacher/class/{world.class3.id}", f"/teacher/class/{world.class3.id}/meter",
+                 f"/teacher/class/{world.class3.id}/no-homework", "/teacher/after-school"):
+        before = _counts(app)
+        response = client.post(path, data=fields, headers=headers)
+        assert response.status_code < 500, (path, fields, response.status_code)
+        body = response.get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in body and "<img src=x" not in body
+        if response.status_code >= 400:
+            assert _counts(app) == before, (path, fields)

@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
+from edulite.alerts import recompute_all
 from edulite.models import (
     AfterSchoolSession,
     Assignment,
@@ -133,6 +134,10 @@ def build_demo(session: Session, *, password_hash: str, today: date, seed: int =
         link = ClassLink(class_id=c.id, token=secrets.token_urlsafe(24))
         session.add(link)
         tokens[c.name, c.school_id] = link.token
+    session.flush()
+    # Alerts are kept fresh by writes, never by reading pages: the demo's writes need them too.
+    for school in (main, small):
+        recompute_all(session, school_id=school.id, start=days[0], end=today + timedelta(days=1))
     session.flush()
     return DemoLogins(DEMO_PASSWORD, logins, tokens[class_name(3, 1), main.id])
 

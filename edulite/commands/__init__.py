@@ -3,4 +3,4 @@
 Add a module here and import it below: imports, rules, operations (backup, check-deploy), digest.
 """
 
-from edulite.commands import rules  # noqa: E402,F401
+from edulite.commands import digest, rules  # noqa: E402,F401

@@ -16,7 +16,7 @@ from edulite import loads, school_admin
 from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.web.principal_common import bp, school_id, school_today
-from edulite.web.principal_forms import AssignmentForm, ClassForm
+from edulite.web.principal_forms import AssignmentForm, ClassForm, choices
 
 
 def parent_url(token: str) -> str:
@@ -25,9 +25,9 @@ def parent_url(token: str) -> str:
 
 def _assignment_form(session, **kwargs) -> AssignmentForm:
     form = AssignmentForm(**kwargs)
-    form.class_id.choices = [(c.class_id, c.name) for c in loads.classes(session, school_id=school_id())]
-    form.subject_id.choices = school_admin.subjects(session)
-    form.teacher_id.choices = school_admin.teachers(session, school_id=school_id())
+    form.class_id.choices = choices((c.class_id, c.name) for c in loads.classes(session, school_id=school_id()))
+    form.subject_id.choices = choices(school_admin.subjects(session))
+    form.teacher_id.choices = choices(school_admin.teachers(session, school_id=school_id()))
     return form
 
 

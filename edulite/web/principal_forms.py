@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 
@@ -23,8 +24,13 @@ class AssignmentForm(FlaskForm):
     teacher_id = SelectField(_l("Teacher"), coerce=int, validators=[InputRequired(_l("Choose a teacher."))])
 
 
-DAY_KINDS = (("holiday", _l("Holiday (no school)")), ("school_day", _l("School day (调休 make-up day)")),
-             ("weekend", _l("Weekend day")))
+DAY_KINDS = [SelectChoice("holiday", _l("Holiday (no school)")),
+             SelectChoice("school_day", _l("School day (调休 make-up day)")),
+             SelectChoice("weekend", _l("Weekend day"))]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class CalendarForm(FlaskForm):

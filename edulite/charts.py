@@ -38,7 +38,7 @@ def colour(index: int) -> str:
 
 
 def _base_options(*, y_title: str, stacked: bool, title: str | None = None) -> dict:
-    plugins: dict = {"legend": {"position": "bottom", "labels": {"boxWidth": 12, "usePointStyle": True}}}
+    plugins: dict = {"legend": {"position": "bottom", "labels": {"boxWidth": 8, "boxHeight": 8, "usePointStyle": True}}}
     if title:
         plugins["title"] = {"display": True, "text": title}
     return {
@@ -48,7 +48,8 @@ def _base_options(*, y_title: str, stacked: bool, title: str | None = None) -> d
         "animation": False,
         "interaction": {"mode": "index", "intersect": False},
         "scales": {
-            "x": {"stacked": stacked},
+            # Every day (or week) keeps its label; multi-line labels fit a phone without rotating.
+            "x": {"stacked": stacked, "ticks": {"autoSkip": False, "maxRotation": 0}},
             "y": {"stacked": stacked, "beginAtZero": True, "title": {"display": True, "text": y_title}},
         },
         "plugins": plugins,

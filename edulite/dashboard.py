@@ -99,8 +99,9 @@ def _class_week(cl: loads.ClassLoads, logged: set[tuple[int, date]], graded: tup
     subjects = sorted({s for d in cl.days for s in d.by_subject})
     by_subject = {s: tuple(d.by_subject.get(s, 0) for d in cl.days) for s in subjects}
     school_caps = [d.cap for d in cl.days if d.day_kind is DayKind.SCHOOL_DAY]
-    # A week in progress is averaged over its school days so far: future evenings are not zeros yet.
-    average = rules.weekly_average([d for d in cl.days if d.date <= today])
+    # A week in progress is averaged over its finished school days: later evenings are not zeros yet,
+    # and today's homework is still being logged in the afternoon.
+    average = rules.weekly_average([d for d in cl.days if d.date < today])
     return ClassWeek(cl.klass, tuple(cells), average, max(school_caps) if school_caps else None,
                      by_subject, elapsed, logged_days, *graded)
 
@@ -177,7 +178,7 @@ def _average(total: int, days: int) -> float | None:
 
 def grade_trend(session: Session, *, school_id: int, through: date, today: date) -> GradeTrend:
     """Weekly average per grade (as rules.weekly_average, over all the grade's classes) from the term's start;
-    the week in progress is averaged over its school days up to today, as on the heat map."""
+    the week in progress is averaged over its school days before today, as on the heat map."""
     last = week_start(through)
     first = max(week_start(term_start(through)), last - timedelta(weeks=MAX_TREND_WEEKS - 1))
     end = last + timedelta(days=7)
@@ -194,7 +195,7 @@ def grade_trend(session: Session, *, school_id: int, through: date, today: date)
     averages: dict[int, list[float | None]] = {g: [] for g in sorted(class_count)}
     caps: dict[int, list[int | None]] = {g: [] for g in sorted(class_count)}
     for monday in weeks:
-        school_days = calendar.school_days(monday, min(monday + timedelta(days=7), today + timedelta(days=1)))
+        school_days = calendar.school_days(monday, min(monday + timedelta(days=7), today))
         policy = next((p for a, b, p in periods if a <= monday < b), periods[0][2])
         for grade, n_classes in class_count.items():
             total = sum(minutes.get((grade, d), 0) for d in school_days)

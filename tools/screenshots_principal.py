@@ -7,6 +7,7 @@ Needs Debian's Chromium (/usr/bin/chromium) and the pinned front-end files in st
 
 from __future__ import annotations
 
+import logging
 import sys
 import tempfile
 import threading
@@ -25,6 +26,8 @@ from edulite import create_app  # noqa: E402
 from edulite.calendar import week_start  # noqa: E402
 from edulite.db import get_db, session_scope, upgrade  # noqa: E402
 from edulite.demo import DEMO_PASSWORD, build_demo  # noqa: E402
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 

@@ -37,12 +37,12 @@ def test_the_week_view_starts_on_monday_and_marks_each_class_day(any_app, any_wo
     assert view.subjects == ("数学",)
 
 
-def test_a_week_in_progress_is_averaged_over_its_school_days_so_far(any_app, any_world):
+def test_a_week_in_progress_is_averaged_over_its_school_days_before_today(any_app, any_world):
     with session_scope(any_app) as s:
-        for n, minutes in enumerate((60, 30, 30)):
+        for n, minutes in enumerate((60, 30, 30, 50)):
             add_item(s, any_world, day=MON + timedelta(days=n), minutes=minutes)
-    assert _class(_view(any_app, any_world), any_world.class3).weekly_average == 30.0  # 120 over Mon–Thu
-    assert _class(_view(any_app, any_world, today=date(2026, 12, 1)), any_world.class3).weekly_average == 24.0
+    assert _class(_view(any_app, any_world), any_world.class3).weekly_average == 40.0  # Mon–Wed; Thu is today
+    assert _class(_view(any_app, any_world, today=date(2026, 12, 1)), any_world.class3).weekly_average == 34.0
 
 
 def test_logged_days_count_no_homework_entries_and_graded_counts_written_items_only(any_app, any_world):

@@ -23,7 +23,7 @@ def _int(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _filters(session, today):
+def _filters(today):
     state = request.args.get("state")
     rule = request.args.get("rule")
     week, error = parse_week(request.args.get("week"), today) if request.args.get("week") else (None, None)
@@ -41,7 +41,7 @@ def alerts():
     """List the school's alerts in one state, filtered by rule, grade, class and week; days with no log too."""
     session = get_session()
     today = school_today(session)
-    filters, error = _filters(session, today)
+    filters, error = _filters(today)
     classes = loads.classes(session, school_id=school_id())
     if filters.class_id and filters.class_id not in {c.class_id for c in classes}:
         abort(404)

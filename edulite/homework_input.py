@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from edulite.loads import MAX_SPREAD_DAYS
@@ -106,7 +106,8 @@ class HomeworkInput(BaseModel):
     # Declared first: the checks of description and minutes below read it.
     no_homework: bool = False
     class_id: int
-    subject_id: int
+    # Bounded: a 20-digit id would overflow the database's integer instead of meaning "not yours".
+    subject_id: int = Field(ge=1, le=2**31 - 1)
     description: str = ""
     kind: Literal["written", "oral", "reading", "practical", "exercise", "arts"] = "written"
     required: bool = True

@@ -24,6 +24,7 @@ from edulite.rules_afterschool import Session as EngineSession
 from edulite.rules_afterschool import session_alerts
 from edulite.web.afterschool_text import labels, messages
 from edulite.web.htmx import render
+from edulite.web.params import db_id
 from edulite.web.principal import bp
 
 
@@ -47,7 +48,7 @@ def after_school():
     summary = week_summary(session, school_id=g.scope.school_id, monday=monday, today=today)
     return render("principal/after_school.html", "principal/_after_school_week.html", 200, summary=summary,
                   today=today, charts=_charts(summary), prev_week=monday - timedelta(days=7),
-                  next_week=monday + timedelta(days=7), generated=request.args.get("generated", type=int),
+                  next_week=monday + timedelta(days=7), generated=request.args.get("generated", type=db_id),
                   **labels())
 
 

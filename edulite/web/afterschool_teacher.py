@@ -20,6 +20,7 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.web.afterschool_text import labels, messages
 from edulite.web.htmx import render, wants_fragment
+from edulite.web.params import db_id
 from edulite.web.teacher import bp
 
 # What a form shows when the school has no plan for the day yet.
@@ -98,7 +99,7 @@ def _saved(row):
 def after_school():
     """Show a day's after-school sessions of the teacher's school, prefilled from the plan."""
     today = school_today(get_session(), school_id=g.scope.school_id)
-    return _day_page(day_or(request.args.get("day"), today), saved=request.args.get("saved", type=int))
+    return _day_page(day_or(request.args.get("day"), today), saved=request.args.get("saved", type=db_id))
 
 
 @bp.post("/after-school")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,3 +30,27 @@ def week_context(name: str = "week") -> dict:
     start, end = week_arg(name)
     return {"start": start, "end": end, "last": end - timedelta(days=1),
             "prev": start - timedelta(days=7), "next": end}
+
+
+MAX_ID = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def whole(text: object, *, high: int = MAX_ID) -> int | None:
+    """A whole number from 0 to high typed in ASCII digits, else None.
+
+    str.isdigit() is no guard: it is true for "²" and "٣", and int() of a 5,000-digit string raises,
+    while a 20-digit id overflows the database's integer: each of those was a 500 before.
+    """
+    if not isinstance(text, str) or not _DIGITS.fullmatch(text.strip()):
+        return None
+    value = int(text.strip())
+    return value if value <= high else None
+
+
+def db_id(text: str) -> int:
+    """For request.args.get(..., type=db_id): a positive database id or ValueError (the default applies)."""
+    value = whole(text)
+    if not value:
+        raise ValueError(text)
+    return value

@@ -16,6 +16,7 @@ from edulite.history import item_history
 from edulite.homework_input import InvalidHomework, parse_homework
 from edulite.web import teacher_entry as ef
 from edulite.web.htmx import render, wants_fragment
+from edulite.web.params import db_id
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 LOGGED = {"HX-Trigger": "homework-logged"}
@@ -105,9 +106,9 @@ def today():
 def entry(class_id: int):
     """Show one class's evening and the entry form (blank, for a subject, or copied from an earlier entry)."""
     cd = _class_day(class_id, ef.parse_day(request.args.get("day"), ef.school_today()))
-    source_id = request.args.get("copy", type=int)
+    source_id = request.args.get("copy", type=db_id)
     source = source_id and homework_queries.my_item(get_session(), scope=g.scope, item_id=source_id)
-    form = ef.blank_form(cd, subject_id=request.args.get("subject", type=int))
+    form = ef.blank_form(cd, subject_id=request.args.get("subject", type=db_id))
     if source:
         copied = ef.item_form(source, class_id=cd.class_id, day=cd.day)
         if int(copied.value("subject_id")) in dict(cd.my_subjects):
@@ -139,7 +140,7 @@ def meter(class_id: int):
     """Show what the entry as typed would do to the class's budget, before saving."""
     values = request.values
     cd = _class_day(class_id, ef.parse_day(values.get("set_date"), ef.school_today()))
-    item_id = values.get("item_id", type=int)
+    item_id = values.get("item_id", type=db_id)
     if item_id and homework_queries.my_item(get_session(), scope=g.scope, item_id=item_id) is None:
         abort(403)
     form = ef.submitted_form(class_id, values, item_id=item_id)
@@ -160,7 +161,7 @@ def no_homework_submit(class_id: int):
     """Publish "no homework" (作业：无) for one subject on one day with one tap."""
     day = request.form.get("day") or request.form.get("set_date")
     cd = _class_day(class_id, ef.parse_day(day, ef.school_today()))
-    subject_id = request.form.get("subject_id", type=int)
+    subject_id = request.form.get("subject_id", type=db_id)
     if not subject_id:
         abort(400)  # the button always names its subject: without one the request is malformed
     return _act(class_id, cd.day, lambda: homework.log_no_homework(

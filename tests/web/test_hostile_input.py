@@ -106,3 +106,19 @@ def test_the_teacher_forms_survive_any_input_without_a_500_or_a_stray_write(app,
         assert "<script>alert(1)</script>" not in body and "<img src=x" not in body
         if response.status_code >= 400:
             assert _counts(app) == before, (path, fields)
+
+
+PRINCIPAL_PATHS = ["/principal/alerts", "/principal/exports/file", "/principal/", "/principal/after-school",
+                   "/district/"]
+
+
+@FAST
+@given(fields=st.dictionaries(st.sampled_from(["week", "grade", "class_id", "page", "state", "rule", "from", "to",
+                                               "format", "table", "day", "generated"]), PAYLOADS, max_size=8))
+def test_the_principal_and_district_filters_survive_any_query_string(app, world, fields):
+    principal, supervisor = _signed_in(app, "principal"), _signed_in(app, "supervisor")
+    for path in PRINCIPAL_PATHS:
+        client = supervisor if path.startswith("/district") else principal
+        response = client.get(path, query_string=fields)
+        assert response.status_code < 500, (path, fields, response.status_code)
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)

@@ -11,6 +11,7 @@ NAV = {
         ("principal.dashboard", _l("Week")), ("principal.alerts", _l("Alerts")),
         ("principal.records", _l("Inspection records")), ("principal.after_school", _l("After-school")),
         ("principal.exports", _l("Exports")), ("principal.settings", _l("Settings")),
+        ("principal.audit", _l("Audit trail")),
     ],
     "district": [("district.overview", _l("Schools"))],
     "admin": [("admin.home", _l("Administration"))],

@@ -17,6 +17,7 @@ from edulite.db import get_session
 from edulite.queries import school_name
 from edulite.web import (  # noqa: F401  (each registers its routes on bp)
     principal_alerts,
+    principal_audit,
     principal_classes,
     principal_exports,
     principal_records,

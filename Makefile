@@ -21,6 +21,7 @@ install-dev: $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
 run: install
+	$(PY) -m edulite.instance
 	$(FLASK) edulite init
 	$(FLASK) edulite demo --if-empty
 	@echo ""

@@ -56,8 +56,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise RuntimeError(
-            "Refusing to start with the default SECRET_KEY. Run `flask --app app edulite init` "
-            "or set FLASK_SECRET_KEY."
+            "Refusing to start with the default SECRET_KEY. Run `python -m edulite.instance` "
+            "(writes a random key to instance/config.py) or set FLASK_SECRET_KEY."
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,13 +28,7 @@ def today_local():
 
 @edulite_cli.command("init")
 def init_command():
-    """Create instance/config.py with a random secret key (once) and upgrade the database."""
-    path = Path(current_app.instance_path) / "config.py"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(f'SECRET_KEY = "{secrets.token_hex(32)}"\n', encoding="utf-8")
-        path.chmod(0o600)
-        click.echo(f"Wrote a new secret key to {path}")
+    """Upgrade the database (the secret key comes first, from `python -m edulite.instance`)."""
     db.upgrade(current_app)
     click.echo("Database is up to date.")
 

@@ -61,7 +61,7 @@ def check(config: Mapping[str, Any], facts: Facts) -> list[Finding]:
     secret = str(config.get("SECRET_KEY") or "")
     if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_LENGTH:
         error("E001", f"SECRET_KEY is the default or shorter than {MIN_SECRET_LENGTH} characters.",
-              "run `flask --app app edulite init` (writes a random key to instance/config.py) or set FLASK_SECRET_KEY.")
+              "run `python -m edulite.instance` (writes a random key to instance/config.py) or set FLASK_SECRET_KEY.")
     if config.get("DEBUG"):
         error("E002", "DEBUG is on: errors would show code and let anyone run Python in the browser.",
               "start without --debug and unset FLASK_DEBUG.")

@@ -21,3 +21,13 @@ def test_production_password_hashing_meets_the_owasp_minimum():
 def test_https_turns_on_secure_cookies(tmp_path):
     app = create_app({"TESTING": True, "PREFERRED_URL_SCHEME": "https", "DATABASE_URL": f"sqlite:///{tmp_path}/x"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_an_install_gets_its_own_secret_key_once(tmp_path):
+    from edulite.instance import ensure_config
+
+    written = ensure_config(tmp_path)
+    first = written.read_text()
+    assert 'SECRET_KEY = "' in first and len(first) > 70
+    assert ensure_config(tmp_path) is None and written.read_text() == first
+    assert written.stat().st_mode & 0o077 == 0  # readable by the owner only

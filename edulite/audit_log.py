@@ -8,16 +8,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from edulite.history import Change
 from edulite.models import AuditEntry, User
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    before: str
-    after: str
 
 
 @dataclass(frozen=True)

@@ -34,28 +34,6 @@ def taught_classes(session: Session, *, scope: Scope) -> list[TaughtClass]:
     return list(grouped.values())
 
 
-@dataclass(frozen=True)
-class ClassRow:
-    class_id: int
-    name: str
-    grade: int
-    headcount: int
-
-
-def school_classes(session: Session, *, school_id: int) -> list[ClassRow]:
-    rows = session.exec(
-        select(SchoolClass.id, SchoolClass.name, SchoolClass.grade, SchoolClass.headcount)
-        .where(SchoolClass.school_id == school_id, SchoolClass.active)
-        .order_by(SchoolClass.grade, SchoolClass.name)
-    ).all()
-    return [ClassRow(*r) for r in rows]
-
-
 def school_name(session: Session, *, school_id: int) -> str:
     school = session.get(School, school_id)
     return school.name if school else ""
-
-
-def district_schools(session: Session, *, district_id: int) -> list[tuple[int, str]]:
-    return list(session.exec(select(School.id, School.name).where(School.district_id == district_id)
-                             .order_by(School.name)).all())

@@ -9,12 +9,15 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from edulite import create_app
 from edulite.backup import BackupError, backup_sqlite, check_copy, restore_sqlite, rotate, sqlite_path, table_counts
-from edulite.db import get_db, session_scope
+from edulite.db import MIGRATIONS, get_db, session_scope
 from edulite.models import AuditEntry, HomeworkItem
 from tests.conftest import base_config
+
+HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 BUSY_MS = 15000
 T0 = datetime(2025, 3, 10, 8, 0, 0, tzinfo=UTC)
@@ -67,7 +70,7 @@ def test_a_backup_under_write_load_is_one_consistent_instant_of_the_database(app
     writer.join()
     assert writer.error is None
 
-    assert check_copy(result.path) == "0001"
+    assert check_copy(result.path) == HEAD
     with contextlib.closing(sqlite3.connect(result.path)) as copy:
         # Equal to the counts read inside the very read transaction the copy was taken from.
         assert table_counts(copy) == result.counts
@@ -106,7 +109,7 @@ def test_restore_round_trips_and_keeps_the_replaced_database_aside(app, world, t
         s.add(AuditEntry(action="after", entity="test"))
     get_db(app).dispose()
     result = restore_sqlite(backup.path, db_file(app), busy_ms=BUSY_MS, now=T0)
-    assert result.revision == "0001"
+    assert result.revision == HEAD
     with contextlib.closing(sqlite3.connect(db_file(app))) as live:
         assert table_counts(live) == backup.counts
     with contextlib.closing(sqlite3.connect(result.set_aside)) as aside:

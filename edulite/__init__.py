@@ -62,7 +62,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    # The afterschool_* modules add their routes to the teacher and principal blueprints when imported.
+    # The afterschool_* and teacher_grade modules add their routes to the teacher and principal
+    # blueprints when imported.
     from edulite.web import (  # noqa: F401
         admin,
         afterschool_principal,
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         parent,
         principal,
         teacher,
+        teacher_grade,
     )
 
     for module in (auth, teacher, principal, district, admin, parent):

@@ -120,7 +120,8 @@ def build_demo(session: Session, *, password_hash: str, today: date, seed: int =
         "principal": b.user("principal", "principal", school_id=main.id).username,
     }
     b.user("principal2", "principal", school_id=small.id)
-    star = b.user("teacher", "teacher", school_id=main.id)
+    # The demo teacher also leads grade 3 (年级组长), so the grade view has something to show.
+    star = b.user("teacher", "teacher", school_id=main.id, lead_grade=3)
     logins["teacher"] = star.username
     classes = _classes(session, main, range(1, 10), rng) + _classes(session, small, range(1, 7), rng, per_grade=1)
     counter = iter(range(1, 10_000))

@@ -6,7 +6,8 @@ from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 NAV = {
-    "teacher": [("teacher.today", _l("Today")), ("teacher.after_school", _l("After-school"))],
+    "teacher": [("teacher.today", _l("Today")), ("teacher.grade_week", _l("My grade")),
+                ("teacher.after_school", _l("After-school"))],
     "principal": [
         ("principal.dashboard", _l("Week")), ("principal.alerts", _l("Alerts")),
         ("principal.records", _l("Inspection records")), ("principal.after_school", _l("After-school")),
@@ -27,8 +28,9 @@ def nav_entries() -> list[tuple[str, str, bool]]:
     if user is None:
         return []
     views = current_app.view_functions
-    entries = NAV.get(user.role, []) + ACCOUNT
-    return [(endpoint, str(label), request.endpoint == endpoint) for endpoint, label in entries if endpoint in views]
+    entries = [(e, label) for e, label in NAV.get(user.role, []) + ACCOUNT
+               if e in views and (e != "teacher.grade_week" or user.lead_grade is not None)]
+    return [(endpoint, str(label), request.endpoint == endpoint) for endpoint, label in entries]
 
 
 def init_app(app: Flask) -> None:

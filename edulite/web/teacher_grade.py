@@ -1,0 +1,26 @@
+"""The grade leader's week (年级组长): every class of the grade they lead, day by day against the cap."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template
+
+from edulite import dashboard
+from edulite.auth import login_required
+from edulite.db import get_session
+from edulite.web.params import week_context
+from edulite.web.teacher import bp
+from edulite.web.teacher_entry import school_today
+
+
+@bp.get("/grade")
+@login_required("teacher")
+def grade_week():
+    """Show the week of the classes of the grade the teacher leads, to coordinate subjects."""
+    if g.scope.lead_grade is None:
+        abort(403)
+    week = week_context()
+    view = dashboard.week_view(get_session(), school_id=g.scope.school_id, start=week["start"],
+                               today=school_today())
+    classes = [cw for cw in view.classes if cw.klass.grade == g.scope.lead_grade]
+    return render_template("teacher/grade.html", view=view, classes=classes, week=week, today=school_today(),
+                           grade=g.scope.lead_grade)

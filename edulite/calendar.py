@@ -135,3 +135,21 @@ class SchoolCalendar:
             if self.is_school_day(candidate):
                 return candidate
         return d + timedelta(days=1)
+
+
+# Dates a user can ask for. Far outside, week and range arithmetic overflows date's limits (year 1 and
+# 9999) and nothing a school does lies there anyway.
+FIRST_SUPPORTED = date(2000, 1, 1)
+LAST_SUPPORTED = date(2099, 12, 31)
+
+
+def parse_iso_day(text: object) -> date | None:
+    """A YYYY-MM-DD date from a URL or form within the supported years, else None."""
+    if isinstance(text, date):
+        day = text
+    else:
+        try:
+            day = date.fromisoformat(str(text or "").strip())
+        except ValueError:
+            return None
+    return day if FIRST_SUPPORTED <= day <= LAST_SUPPORTED else None

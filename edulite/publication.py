@@ -17,7 +17,7 @@ from sqlmodel import Session, col, or_, select
 
 from edulite import loads, rules
 from edulite.afterschool_queries import ClassSession, class_week_sessions
-from edulite.calendar import DayKind, week_start
+from edulite.calendar import DayKind, parse_iso_day, week_start
 from edulite.loads import ClassInfo
 from edulite.models import ClassLink, HomeworkItem, School, SchoolClass, Subject
 from edulite.policy import band_of, bedtime_for
@@ -124,10 +124,7 @@ def today_in(timezone: str) -> date:
 
 def week_of(text: str | None, today: date) -> date:
     """The Monday of the week named by ?week=YYYY-MM-DD (any day of it), else of today's week."""
-    try:
-        day = date.fromisoformat(text) if text else today
-    except ValueError:
-        day = today
+    day = parse_iso_day(text) or today
     return week_start(day if EARLIEST <= day <= LATEST else today)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from edulite.auth import Scope
-from edulite.models import Assignment, School, SchoolClass, Subject
+from edulite.models import Assignment, School, SchoolClass, Subject, User
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,16 @@ def taught_classes(session: Session, *, scope: Scope) -> list[TaughtClass]:
         prev = grouped.get(cid)
         grouped[cid] = TaughtClass(cid, name, grade, (prev.subjects if prev else ()) + (subject,))
     return list(grouped.values())
+
+
+def user_by_username(session: Session, *, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def installation_counts(session: Session) -> dict[str, int]:
+    """What the administrator's page shows: how many schools, classes and accounts there are."""
+    return {name: session.exec(select(func.count()).select_from(model)).one()
+            for name, model in (("schools", School), ("classes", SchoolClass), ("users", User))}
 
 
 def school_name(session: Session, *, school_id: int) -> str:

@@ -10,8 +10,9 @@ import click
 from sqlmodel import col, select
 
 from edulite import alerts as alert_store
-from edulite import db, loads
+from edulite import db, loads, rules
 from edulite.afterschool_queries import class_day_figures
+from edulite.calendar import parse_iso_day, week_start
 from edulite.cli import edulite_cli, today_local
 from edulite.models import Alert, District, School, SchoolClass
 from edulite.policy import PolicyLooser, policy_to_dict
@@ -31,10 +32,9 @@ def _dump(rows) -> None:
 
 def _range(start: str, end: str) -> tuple[date, date]:
     """Both ends inclusive on the command line, half-open inside."""
-    try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError as err:
-        raise click.BadParameter("dates are YYYY-MM-DD") from err
+    first, last = parse_iso_day(start), parse_iso_day(end)
+    if first is None or last is None:
+        raise click.BadParameter("dates are YYYY-MM-DD, between 2000 and 2099")
     if last < first:
         raise click.BadParameter("--to is before --from")
     return first, last + timedelta(days=1)
@@ -84,18 +84,31 @@ def loads_command(school_name, start, end, as_json):
     with db.session_scope(write=False) as session:
         school = _school(session, school_name)
         after = class_day_figures(session, school_id=school.id, start=first, end=stop)
-        rows = [{"class": cl.klass.name, "grade": cl.klass.grade, "date": d.date.isoformat(),
-                 "day_kind": d.day_kind.value, "counted_minutes": d.counted, "cap": d.cap, "over": d.over,
-                 "minutes_by_type": dict(d.by_kind), "counted_by_subject": dict(d.by_subject),
-                 "after_school_minutes": after.get((cl.klass.class_id, d.date), (0, 0))[0],
-                 "after_school_pupils": after.get((cl.klass.class_id, d.date), (0, 0))[1]}
-                for cl in loads.class_loads(session, school_id=school.id, start=first, end=stop) for d in cl.days]
+        rows = []
+        for cl in loads.class_loads(session, school_id=school.id, start=first, end=stop):
+            weeks = _week_averages(cl.days)
+            rows += [{"class": cl.klass.name, "grade": cl.klass.grade, "date": d.date.isoformat(),
+                      "day_kind": d.day_kind.value, "counted_minutes": d.counted, "cap": d.cap, "over": d.over,
+                      "minutes_by_type": dict(d.by_kind), "counted_by_subject": dict(d.by_subject),
+                      "week_average": weeks[week_start(d.date)],
+                      "after_school_minutes": after.get((cl.klass.class_id, d.date), (0, 0))[0],
+                      "after_school_pupils": after.get((cl.klass.class_id, d.date), (0, 0))[1]}
+                     for d in cl.days]
     if as_json:
         _dump(rows)
         return
     for r in rows:
         mark = "OVER" if r["over"] else ""
-        click.echo(f"{r['date']}  {r['class']:<12} {r['day_kind']:<10} {r['counted_minutes']:>4}/{r['cap']:<3} {mark}")
+        click.echo(f"{r['date']}  {r['class']:<12} {r['day_kind']:<10} {r['counted_minutes']:>4}/{r['cap']:<3} "
+                   f"week avg {r['week_average'] if r['week_average'] is not None else '-':<5} {mark}")
+
+
+def _week_averages(days) -> dict:
+    """The weekly average (school days of the week within the range) for each Monday (POLICY.md)."""
+    by_week: dict = {}
+    for d in days:
+        by_week.setdefault(week_start(d.date), []).append(d)
+    return {monday: rules.weekly_average(week) for monday, week in by_week.items()}
 
 
 @edulite_cli.command("alerts")

@@ -8,12 +8,11 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlmodel import select
 from werkzeug.exceptions import TooManyRequests
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from edulite import services
+from edulite import queries, services
 from edulite.auth import home_endpoint, login_required, login_throttle, sign_in, sign_out, verify
 from edulite.db import get_session
 from edulite.i18n import LANG_COOKIE
@@ -78,7 +77,7 @@ def login_submit():
     if throttle.blocked(username=username, address=address):
         # The same page whichever limit was hit: it must not confirm that an account exists.
         raise TooManyRequests(retry_after=60)
-    user = get_session().exec(select(User).where(User.username == username)).first()
+    user = queries.user_by_username(get_session(), username=username)
     if not verify(user, form.password.data):
         throttle.failed(username=username, address=address)
         services.audit_failed_login(get_session(), username=username, address=address)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template
 
-from edulite import district, loads
+from edulite import dashboard, district
 from edulite.auth import login_required
 from edulite.db import get_session
-from edulite.web.params import week_context
+from edulite.web.params import local_today, week_context
 
 bp = Blueprint("district", __name__, url_prefix="/district")
 
@@ -18,18 +18,18 @@ def overview():
     """Compare the district's schools for one week."""
     week = week_context()
     rows = district.school_weeks(get_session(), district_id=g.scope.district_id, start=week["start"],
-                                 end=week["end"])
+                                 end=week["end"], today=local_today())
     return render_template("district/overview.html", rows=rows, week=week)
 
 
 @bp.get("/school/<int:school_id>")
 @login_required("district")
 def school(school_id: int):
-    """Drill down into one school of the district: each class's week."""
+    """Drill down into one school of the district: each class's week, as its principal sees it."""
     session = get_session()
     found = district.district_school(session, district_id=g.scope.district_id, school_id=school_id)
     if found is None:
         abort(404)
     week = week_context()
-    classes = loads.class_loads(session, school_id=school_id, start=week["start"], end=week["end"])
-    return render_template("district/school.html", school=found, classes=classes, week=week)
+    view = dashboard.week_view(session, school_id=school_id, start=week["start"], today=local_today())
+    return render_template("district/school.html", school=found, view=view, week=week, today=local_today())

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 
-from edulite.calendar import week_start
+from edulite.calendar import parse_iso_day, week_start
 
 
 def local_today() -> date:
@@ -17,10 +17,7 @@ def local_today() -> date:
 
 def week_arg(name: str = "week") -> tuple[date, date]:
     """The Monday-to-Monday range of ?week=YYYY-MM-DD (any day of the week), this week by default."""
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        day = local_today()
+    day = parse_iso_day(request.args.get(name)) or local_today()
     monday = week_start(day)
     return monday, monday + timedelta(days=7)
 

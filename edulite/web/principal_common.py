@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, g
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from edulite.calendar import week_start
+from edulite.calendar import parse_iso_day, week_start
 from edulite.models import School
 
 bp = Blueprint("principal", __name__, url_prefix="/principal")
@@ -47,12 +47,7 @@ def school_today(session) -> date:
 
 def parse_day(text: str | None) -> date | None:
     """An ISO date from a query string or form, or None when it is missing or malformed."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    return parse_iso_day(text)
 
 
 def parse_week(text: str | None, today: date) -> tuple[date, str | None]:

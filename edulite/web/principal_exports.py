@@ -110,4 +110,4 @@ def export_file():
         body = exports.to_xlsx([(titles[t], builders[t][1], labels(), localised(builders[t][0](session, **span)))
                                 for t in TABLES])
         mime, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
-    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})

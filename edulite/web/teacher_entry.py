@@ -11,6 +11,7 @@ from flask import g
 from flask_babel import gettext
 
 from edulite import budget, loads, rules
+from edulite.calendar import parse_iso_day
 from edulite.db import get_session
 from edulite.homework_input import KIND_CHOICES, LOCATION_CHOICES, InvalidHomework, clean_text
 from edulite.homework_queries import ClassDay
@@ -47,11 +48,8 @@ def school_today() -> date:
 
 def parse_day(text: str | None, today: date) -> date:
     """The day a page shows: ?day=YYYY-MM-DD within a year of today, else today."""
-    try:
-        day = date.fromisoformat(text or "")
-    except ValueError:
-        return today
-    return day if abs(day - today) <= DAY_RANGE else today
+    day = parse_iso_day(text)
+    return day if day is not None and abs(day - today) <= DAY_RANGE else today
 
 
 def next_school_day(day: date) -> date:
@@ -105,10 +103,7 @@ def _number(text: str) -> int:
 
 
 def _day(text: str, default: date | None) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return default
+    return parse_iso_day(text) or default
 
 
 def candidate(form: EntryForm, cd: ClassDay) -> rules.Item:

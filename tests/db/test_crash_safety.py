@@ -63,7 +63,7 @@ class Server:
                 conn.request("GET", "/login")
                 if conn.getresponse().status == 200:
                     return
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 time.sleep(0.1)
             finally:
                 conn.close()
@@ -118,8 +118,10 @@ class Teacher(threading.Thread):
                 if response.status == 303:
                     self.acknowledged.append(description)
                     sequence += 1
-            except OSError:
-                time.sleep(0.05)  # the server is down: retry the same entry (same text) when it is back
+            except (OSError, http.client.HTTPException):
+                # The server is down, or died mid-response (IncompleteRead, BadStatusLine): retry the
+                # same entry, same text, once it is back.
+                time.sleep(0.05)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="process groups and SIGKILL")

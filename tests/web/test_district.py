@@ -22,7 +22,7 @@ def test_a_supervisor_drills_down_into_a_school_of_the_district(client, auth, wo
         add_item(s, world, day=date(2026, 11, 17), minutes=75)
     auth.login("supervisor")
     page = client.get(f"/district/school/{world.school.id}?week={WEEK}").get_data(as_text=True)
-    assert "三年级(1)班" in page and "75/60" in page
+    assert "三年级(1)班" in page and '75<span class="cap">/60</span>' in page
 
 
 def test_another_districts_school_is_not_found(client, auth, world):
@@ -33,3 +33,14 @@ def test_another_districts_school_is_not_found(client, auth, world):
 def test_a_bad_week_parameter_falls_back_to_this_week(client, auth, world):
     auth.login("supervisor")
     assert client.get("/district/?week=2026-02-31").status_code == 200
+
+
+def test_this_weeks_figures_count_only_the_days_so_far_and_match_the_principals(client, auth, world, app):
+    from edulite.web.params import local_today
+
+    with app.test_request_context():
+        today = local_today()
+    auth.login("supervisor")
+    page = client.get("/district/").get_data(as_text=True)
+    school_days_so_far = sum(1 for n in range(today.weekday()) if n < 5)
+    assert f"0 / {3 * school_days_so_far}" in page  # three classes, only the finished school days

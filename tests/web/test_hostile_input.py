@@ -122,3 +122,19 @@ def test_the_principal_and_district_filters_survive_any_query_string(app, world,
         response = client.get(path, query_string=fields)
         assert response.status_code < 500, (path, fields, response.status_code)
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_dates_at_the_ends_of_the_calendar_get_a_page_or_a_404_never_a_500(app, world):
+    principal, supervisor, teacher = (_signed_in(app, u) for u in ("principal", "supervisor", "teacher"))
+    for far in ("9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"):
+        for client, path in ((principal, f"/principal/classes/{world.class3.id}/{far}"),
+                             (principal, f"/principal/records/{far}"), (principal, f"/principal/?week={far}"),
+                             (principal, f"/principal/alerts?week={far}"),
+                             (principal, f"/principal/after-school?week={far}"),
+                             (principal, f"/principal/exports/file?from={far}&to={far}"),
+                             (supervisor, f"/district/?week={far}"),
+                             (supervisor, f"/district/school/{world.school.id}?week={far}"),
+                             (teacher, f"/teacher/?day={far}"), (teacher, f"/teacher/after-school?day={far}"),
+                             (teacher, f"/teacher/class/{world.class3.id}?day={far}"),
+                             (principal, f"/c/{world.link.token}?week={far}")):
+            assert client.get(path).status_code in (200, 404, 422), path

@@ -90,7 +90,9 @@ def test_the_page_reads_without_javascript(principal, app, world):
         add_item(s, world, day=MON, minutes=30)
     page = principal.get("/principal/?week=2026-11-16").get_data(as_text=True)
     assert "<table class=\"heat\">" in page and "Weekly average" in page and "Days logged" in page
-    assert page.count("<table") >= 1 + 3 + 1  # heat map, one table per class, the trend
+    # The heat map, a table for the class with counted homework, the trend; a note for the two without.
+    assert page.count("<table") >= 1 + 1 + 1
+    assert page.count("No homework counted toward the cap this week.") == 2
 
 
 def test_a_principal_sees_only_their_own_schools_classes(client, auth, world):

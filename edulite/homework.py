@@ -147,11 +147,13 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     """Save a new entry; over a cap only with confirmation and a reason (never in "block" mode)."""
     klass = _class_for(session, scope, data.class_id, data.subject_id)
     check_dates(data, today=today)
-    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
+    # Before the budget: the meter would count the already-saved entry a second time and ask a
+    # teacher whose answer was lost to confirm going over a cap they are not over.
     repeat = _same_entry_just_saved(session, scope, data)
     if repeat is not None:
         session.rollback()
         return repeat
+    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
     _drop_no_homework_marker(session, scope, data, klass)
     item = HomeworkItem(class_id=data.class_id, subject_id=data.subject_id, teacher_id=scope.user_id,
                         set_date=data.set_date, due_date=data.due_date, description=data.description,

@@ -134,6 +134,17 @@ def test_a_retried_save_whose_answer_was_lost_does_not_log_the_entry_twice(app, 
     assert len(items(app)) == 1
 
 
+def test_a_retried_save_near_the_cap_is_not_counted_twice_and_asks_for_no_confirmation(app, teacher, world):
+    # 35 min in grade 3 (cap 60): counting the saved entry again would make 70 and ask for a reason.
+    first = post(teacher, world, minutes=35)
+    again = post(teacher, world, minutes=35)
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert again.location == first.location
+    (item,) = items(app)
+    assert (item.minutes, item.over_cap_reason) == (35, None)
+    assert audit_actions(app).count("homework_create") == 1
+
+
 def test_copy_prefills_the_form_from_an_earlier_entry_with_todays_dates(app, teacher, world):
     with session_scope(app) as s:
         old = add_item(s, world, day=today() - timedelta(days=2), minutes=25, description="口算练习第5组",

@@ -66,6 +66,8 @@ class BudgetCheck:
     over_cap: tuple[rules.Alert, ...]
     wording: tuple[rules.Alert, ...]
     mode: str
+    # The entry's minutes by evening (rules.spread): due after the next day, it is split over several.
+    spread: dict[date, int]
 
     @property
     def state(self) -> str:
@@ -78,6 +80,11 @@ class BudgetCheck:
     @property
     def blocked(self) -> bool:
         return self.mode == "block" and bool(self.over_cap)
+
+    @property
+    def each(self) -> int:
+        """The most minutes the entry puts on one of its evenings (the earliest get the remainder)."""
+        return max(self.spread.values())
 
     @property
     def left(self) -> int:
@@ -106,4 +113,5 @@ def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item
             if alert.rule_id in CAP_RULES and (alert.key not in old or alert.figure > old[alert.key]):
                 over.setdefault(alert.key, alert)
     wording = tuple(a for a in shown.alerts if a.rule_id not in CAP_RULES)
-    return BudgetCheck(shown, tuple(rules.sort_alerts(over.values())), wording, policy.over_cap_mode)
+    return BudgetCheck(shown, tuple(rules.sort_alerts(over.values())), wording, policy.over_cap_mode,
+                       rules.spread(candidate))

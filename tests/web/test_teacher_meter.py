@@ -1,6 +1,6 @@
 """The budget meter: what an entry would do to the class's evening, shown before saving."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -117,3 +117,29 @@ def test_without_javascript_the_check_button_shows_the_whole_page_with_the_meter
 
 def test_the_meter_of_a_class_the_teacher_does_not_teach_is_refused(teacher, world):
     assert meter(teacher, world, klass=world.other_class).status_code == 403
+
+
+def friday() -> date:
+    return today() + timedelta(days=(4 - today().weekday()) % 7)
+
+
+def test_an_entry_due_after_the_weekend_says_its_minutes_are_spread_over_the_evenings(teacher, world):
+    # The form's default due date on a Friday is Monday: 60 minutes are 20 on each of three evenings.
+    monday = friday() + timedelta(days=3)
+    page = meter(teacher, world, minutes=60, set_date=friday().isoformat(),
+                 due_date=monday.isoformat()).get_data(as_text=True)
+    assert "20 of 60 min" in page
+    assert "Spread over 3 evenings (Fri–Sun), about 20 minutes each" in page
+
+
+def test_the_spread_is_said_in_chinese_too(teacher, world):
+    teacher.set_cookie("lang", "zh")
+    monday = friday() + timedelta(days=3)
+    page = meter(teacher, world, minutes=60, set_date=friday().isoformat(),
+                 due_date=monday.isoformat()).get_data(as_text=True)
+    assert "分摊到 3 个晚上（周五至周日），每晚约 20 分钟" in page
+
+
+def test_an_entry_done_on_one_evening_says_nothing_about_spreading(teacher, world):
+    page = meter(teacher, world, minutes=20).get_data(as_text=True)
+    assert "Spread over" not in page

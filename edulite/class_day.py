@@ -3,14 +3,13 @@ after-school sessions the class took part in, and its alerts. Four statements be
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from edulite import alert_inbox, loads, rules
+from edulite import alert_inbox, history, loads, rules
 from edulite.models import AfterSchoolSession, HomeworkItem, HomeworkRevision, SessionClass, Subject, User
 
 
@@ -38,16 +37,6 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
-class RevisionRow:
-    item_id: int
-    version: int
-    action: str
-    changed_by: str
-    changed_at: datetime
-    snapshot: dict
-
-
-@dataclass(frozen=True)
 class SessionRow:
     start: time
     end: time
@@ -61,7 +50,7 @@ class ClassDay:
     klass: loads.ClassInfo
     load: rules.DayLoad
     items: tuple[ItemRow, ...]
-    revisions: dict[int, tuple[RevisionRow, ...]]
+    revisions: dict[int, tuple[history.Revision, ...]]  # oldest first, each with what it changed
     sessions: tuple[SessionRow, ...]
     alerts: tuple[alert_inbox.AlertRow, ...]
 
@@ -83,25 +72,16 @@ def _items(session: Session, class_id: int, day: date) -> list[ItemRow]:
     return rows
 
 
-def _snapshot(text: str) -> dict:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {"text": text}
-    return data if isinstance(data, dict) else {"value": data}
-
-
-def _revisions(session: Session, item_ids: list[int]) -> dict[int, tuple[RevisionRow, ...]]:
+def _revisions(session: Session, item_ids: list[int]) -> dict[int, tuple[history.Revision, ...]]:
     if not item_ids:
         return {}
     query = (select(HomeworkRevision, User.display_name).join(User, User.id == HomeworkRevision.changed_by)
              .where(col(HomeworkRevision.item_id).in_(item_ids))
              .order_by(HomeworkRevision.item_id, HomeworkRevision.version, HomeworkRevision.id))
-    grouped: dict[int, list[RevisionRow]] = {}
+    grouped: dict[int, list] = {}
     for rev, who in session.exec(query).all():
-        grouped.setdefault(rev.item_id, []).append(
-            RevisionRow(rev.item_id, rev.version, rev.action, who, rev.changed_at, _snapshot(rev.snapshot)))
-    return {k: tuple(v) for k, v in grouped.items()}
+        grouped.setdefault(rev.item_id, []).append((rev, who))
+    return {k: tuple(history.with_changes(v)) for k, v in grouped.items()}
 
 
 def _sessions(session: Session, school_id: int, class_id: int, day: date) -> list[SessionRow]:

@@ -1,11 +1,13 @@
 """The history of a homework entry: every create, edit, withdrawal and graded mark, oldest first.
 
-Used by the teacher's item page and the principal's records; visibility is decided here, by scope.
+Used by the teacher's item page and the principal's class-day page (with_changes); visibility is decided
+here, by scope.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +39,29 @@ class Revision:
     changes: tuple[Change, ...]
 
 
+def parse_snapshot(text: str) -> dict:
+    """A stored snapshot as a dict; an unreadable one (hand-edited, imported) is shown as its text."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"text": text}
+    return data if isinstance(data, dict) else {"value": data}
+
+
+def with_changes(rows: Iterable[tuple[HomeworkRevision, str]]) -> list[Revision]:
+    """The revisions of ONE item, oldest first, each with the tracked fields that changed since the one before
+    (the first has none: it is the entry as logged)."""
+    out: list[Revision] = []
+    previous: dict = {}
+    for row, name in rows:
+        snap = parse_snapshot(row.snapshot)
+        changes = tuple(Change(key, previous.get(key), snap.get(key)) for key in TRACKED
+                        if previous and key in snap and previous.get(key) != snap.get(key))
+        out.append(Revision(row.version, row.action, name, row.changed_at, snap, changes))
+        previous = snap
+    return out
+
+
 def _scoped(query, scope: Scope):
     """Teachers see entries of classes they teach (grade leaders their grade); principals their school;
     district supervisors their district's schools; nobody else."""
@@ -60,12 +85,4 @@ def item_history(session: Session, *, item_id: int, scope: Scope) -> list[Revisi
              .join(User, User.id == HomeworkRevision.changed_by)
              .where(HomeworkRevision.item_id == item_id)
              .order_by(HomeworkRevision.version, HomeworkRevision.id))
-    out: list[Revision] = []
-    previous: dict = {}
-    for row, name in session.exec(_scoped(query, scope)).all():
-        snap = json.loads(row.snapshot)
-        changes = tuple(Change(key, previous.get(key), snap.get(key)) for key in TRACKED
-                        if previous and key in snap and previous.get(key) != snap.get(key))
-        out.append(Revision(row.version, row.action, name, row.changed_at, snap, changes))
-        previous = snap
-    return out
+    return with_changes(session.exec(_scoped(query, scope)).all())

@@ -112,7 +112,8 @@ def test_the_class_day_page_shows_the_items_their_history_and_the_days_sessions(
     principal.set_cookie("lang", "en")
     page = principal.get(f"/principal/classes/{world.class3.id}/2026-11-16").get_data(as_text=True)
     assert "练习册第5页" in page and "40 / 60" in page
-    assert "v1 create" in page and "v2 edit" in page and "minutes: 30" in page
+    assert "Logged" in page and "Changed" in page and "<del>30</del> → <ins>40</ins>" in page
+    assert "minutes: 30" not in page
     assert principal.get(f"/principal/classes/{world.class3.id}/not-a-day").status_code == 404
 
 

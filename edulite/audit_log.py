@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from edulite.history import Change
+from edulite.history import TRACKED, Change
 from edulite.models import AuditEntry, User
 
 PAGE_SIZE = 50
@@ -24,18 +24,23 @@ class AuditRow:
     changes: tuple[Change, ...]
 
 
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _shown(value):
+    """Scalars stay as stored, so that the page words them like the entry history (kinds, yes/no);
+    nested values (a calendar, a policy) are shown as their JSON text."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
 
 
 def changes(before: str | None, after: str | None) -> tuple[Change, ...]:
-    """Top-level fields that differ; a creation lists every field, a removal its old values."""
-    old, new = json.loads(before) if before else {}, json.loads(after) if after else {}
-    if not isinstance(old, dict) or not isinstance(new, dict):
+    """Top-level fields that differ; a creation lists every field, a removal its old values (after None)."""
+    old, new = json.loads(before) if before else None, json.loads(after) if after else None
+    if not isinstance(old, dict | None) or not isinstance(new, dict | None):
         return (Change("", _shown(old), _shown(new)),)
-    keys = sorted(set(old) | set(new))
+    old, new = old or {}, new or {}
+    # A snapshot that names a thing (subject) also keeps its id (subject_id): the reader needs the name.
+    keys = [k for k in set(old) | set(new) if not (k.endswith("_id") and k[:-3] in old | new)]
+    keys.sort(key=lambda k: (TRACKED.index(k) if k in TRACKED else len(TRACKED), k))
     return tuple(Change(k, _shown(old.get(k)), _shown(new.get(k))) for k in keys if old.get(k) != new.get(k))
 
 

@@ -32,8 +32,8 @@ def test_the_principal_reads_who_changed_what_in_their_school_only(app, client, 
               entity="homework_item", entity_id=8, before={"minutes": 1}, after={"minutes": 2})
     auth.login("principal")
     page = client.get("/principal/audit").get_data(as_text=True)
-    assert "homework_edit" in page and "Teacher" in page
-    assert "<del>20</del> → 35" in page and "description" not in page  # unchanged fields are not listed
+    assert "修改作业" in page and "Teacher" in page
+    assert "<del>20</del> → 35" in page and "作业内容" not in page  # unchanged fields are not listed
     assert "Other_Teacher" not in page
     assert client.get("/principal/audit?entity=policy").status_code == 200
 
@@ -49,4 +49,4 @@ def test_a_teachers_save_through_the_page_lands_in_the_principals_trail(app, wor
         "location": "home", "minutes": "15", "set_date": today.isoformat()})
     assert saved.status_code == 303
     trail = principal.get("/principal/audit").get_data(as_text=True)
-    assert "homework_create" in trail and "口算练习第3组" in trail
+    assert "登记作业" in trail and "口算练习第3组" in trail

@@ -19,7 +19,12 @@ from edulite.web.htmx import render, wants_fragment
 from edulite.web.params import db_id
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+# A one-tap write (204, nothing swapped) announces itself at once: the meter and the evening refresh.
 LOGGED = {"HX-Trigger": "homework-logged"}
+# A save swaps in a fresh form with a fresh meter: announced after the swap, the old form's meter is gone and
+# the new one not yet listening, so only the evening refreshes (announced before, the old meter would send
+# one more request with the values just saved). htmx never fires After-Swap on a 204: LOGGED stays for those.
+SAVED = {"HX-Trigger-After-Swap": "homework-logged"}
 
 
 @bp.app_template_filter("add_days")
@@ -68,7 +73,7 @@ def _done(class_id: int, day: date, message: str):
     fresh = ef.blank_form(cd)
     fresh.saved = message
     body, status = _entry_page(cd, fresh)
-    return body, status, {**LOGGED, "HX-Replace-Url": url_for("teacher.entry", class_id=class_id,
+    return body, status, {**SAVED, "HX-Replace-Url": url_for("teacher.entry", class_id=class_id,
                                                                 day=day.isoformat())}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,4 +91,26 @@ def test_a_dropped_connection_keeps_the_entry_and_says_to_tap_save_again(demo_li
     page.console_errors.clear()
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator("#class-day")).to_contain_text("口算练习")
+    assert page.errors == []
+
+
+def open_empty_evening(page, base_url):
+    login(page, base_url, "teacher", DEMO_PASSWORD)
+    page.locator("main h2 a", has_text="三年级(1)班").click()
+    page.goto(page.url.split("?")[0] + f"?day={next_school_day().isoformat()}")
+
+
+def test_a_save_refreshes_the_evening_once_and_sends_no_meter_request_for_the_old_form(demo_live_server, page):
+    open_empty_evening(page, demo_live_server)
+    page.fill("#f-description", "口算练习")
+    page.locator("[data-minutes='10']").click()
+    expect(page.locator("#meter-preview")).to_contain_text("10 / 60 分钟")
+    sent = []
+    page.on("request", lambda request: sent.append(urlsplit(request.url).path))
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("#class-day")).to_contain_text("口算练习")
+    expect(page.locator("#meter-preview")).to_contain_text("10 / 60 分钟")  # the fresh form's meter
+    page.wait_for_timeout(600)  # longer than the meter's typing delay: any late request would be seen
+    assert [path for path in sent if path.endswith("/meter")] == []
+    assert [path.rsplit("/", 1)[-1] for path in sent if "/teacher/" in path] == [sent[0].rsplit("/", 1)[-1], "day"]
     assert page.errors == []

@@ -36,7 +36,8 @@ def test_an_edit_adds_a_revision_and_the_old_values_stay_visible(app, teacher, w
 def test_an_htmx_edit_returns_a_fresh_form_and_moves_the_address_back_to_the_class(app, teacher, world):
     item = log(teacher, world)
     response = teacher.post(f"/teacher/item/{item.id}/edit", data=entry(world, minutes=12), headers=HX)
-    assert response.status_code == 200 and response.headers["HX-Trigger"] == "homework-logged"
+    assert response.status_code == 200 and response.headers["HX-Trigger-After-Swap"] == "homework-logged"
+    assert "HX-Trigger" not in response.headers
     assert response.headers["HX-Replace-Url"] == f"/teacher/class/{world.class3.id}?day={today().isoformat()}"
 
 

@@ -46,7 +46,12 @@
     if (e.target.hasAttribute("data-autosubmit") && e.target.value) e.target.form.submit();
   });
 
-  // A draft of the entry survives a reload or WeChat closing the page; it is dropped once saved.
+  // A half-typed entry survives a reload and WeChat closing its web view. WeChat clears sessionStorage when
+  // the view closes, so drafts live in localStorage, which outlives it: each one carries its time and is
+  // dropped after a day (an old draft would come back as if typed today), once saved, and per teacher,
+  // class and day (the form's data-draft), so one class's draft never fills another's form.
+  var PREFIX = "edulite-draft:";
+  var MAX_AGE = 24 * 60 * 60 * 1000;
   var FIELDS = ["description", "minutes", "kind", "location", "required", "subject_id", "due_date", "over_reason"];
   function draftOf(form) {
     var data = {};
@@ -58,13 +63,29 @@
   }
   function store(key, value) {
     try {
-      if (value === null) window.sessionStorage.removeItem(key);
-      else window.sessionStorage.setItem(key, JSON.stringify(value));
+      if (value === null) window.localStorage.removeItem(PREFIX + key);
+      else window.localStorage.setItem(PREFIX + key, JSON.stringify({ at: Date.now(), fields: value }));
     } catch (err) { /* private mode or full storage: drafts are a convenience only */ }
   }
+  function load(key) {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(PREFIX + key) || "null");
+      if (saved && typeof saved.at === "number" && Date.now() - saved.at < MAX_AGE) return saved.fields;
+      if (saved) window.localStorage.removeItem(PREFIX + key);
+    } catch (err) { /* unreadable: treated as no draft */ }
+    return null;
+  }
+  // Drafts of days never reopened would otherwise stay on the phone for good.
+  function dropOldDrafts() {
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0) load(key.slice(PREFIX.length));
+      }
+    } catch (err) { /* storage unavailable: nothing to tidy */ }
+  }
   function restore(form) {
-    var saved = null;
-    try { saved = JSON.parse(window.sessionStorage.getItem(form.dataset.draft) || "null"); } catch (err) { return; }
+    var saved = load(form.dataset.draft);
     if (!saved || !saved.description) return;
     FIELDS.forEach(function (name) {
       var field = form.elements[name];
@@ -81,7 +102,10 @@
     var form = e.target.form;
     if (form && form.dataset.draft) store(form.dataset.draft, draftOf(form));
   });
-  document.addEventListener("DOMContentLoaded", function () { prepare(document.getElementById("entry-form")); });
+  document.addEventListener("DOMContentLoaded", function () {
+    dropOldDrafts();
+    prepare(document.getElementById("entry-form"));
+  });
   document.addEventListener("htmx:afterSwap", function (e) {
     var form = document.getElementById("entry-form");
     if (!e.detail.target || e.detail.target.id !== "entry-form" || !form) return;

@@ -114,3 +114,52 @@ def test_a_save_refreshes_the_evening_once_and_sends_no_meter_request_for_the_ol
     assert [path for path in sent if path.endswith("/meter")] == []
     assert [path.rsplit("/", 1)[-1] for path in sent if "/teacher/" in path] == [sent[0].rsplit("/", 1)[-1], "day"]
     assert page.errors == []
+
+
+def test_a_half_typed_entry_outlives_the_closed_page_for_a_day_and_stays_with_its_class(demo_live_server, page):
+    from tests.e2e.server import watch_page
+
+    open_empty_evening(page, demo_live_server)
+    url = page.url
+    # Typed in a page that WeChat then closes: that tab's sessionStorage goes with it, localStorage stays.
+    typing = page.context.new_page()
+    watch_page(typing, page.errors, page.console_errors)
+    typing.goto(url)
+    typing.fill("#f-description", "背诵古诗两首")
+    typing.locator("[data-minutes='15']").click()
+    expect(typing.locator("#meter-preview")).to_contain_text("15 / 60 分钟")
+    typing.close()
+
+    page.goto(url)
+    expect(page.locator("#f-description")).to_have_value("背诵古诗两首")
+    expect(page.locator("#f-minutes")).to_have_value("15")
+    expect(page.locator("#meter-preview")).to_contain_text("15 / 60 分钟")
+
+    page.goto(f"{demo_live_server}/teacher/?day={next_school_day().isoformat()}")
+    page.locator("main h2 a", has_text="三年级(2)班").click()
+    expect(page.locator("#f-description")).to_have_value("")  # another class's form stays blank
+
+    page.goto(url)
+    expect(page.locator("#f-description")).to_have_value("背诵古诗两首")
+    page.evaluate("""() => {  // the draft as if typed yesterday
+        const key = Object.keys(localStorage).find(k => k.startsWith("edulite-draft:"));
+        const draft = JSON.parse(localStorage.getItem(key));
+        draft.at -= 25 * 60 * 60 * 1000;
+        localStorage.setItem(key, JSON.stringify(draft));
+    }""")
+    page.reload()
+    expect(page.locator("#f-description")).to_have_value("")
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('edulite-draft:'))") == []
+    assert page.errors == []
+
+
+def test_a_saved_entry_does_not_come_back_as_a_draft(demo_live_server, page):
+    open_empty_evening(page, demo_live_server)
+    page.fill("#f-description", "口算练习")
+    page.locator("[data-minutes='10']").click()
+    expect(page.locator("#meter-preview")).to_contain_text("10 / 60 分钟")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("#class-day")).to_contain_text("口算练习")
+    page.reload()
+    expect(page.locator("#f-description")).to_have_value("")
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('edulite-draft:'))") == []

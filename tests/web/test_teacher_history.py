@@ -119,3 +119,11 @@ def test_the_class_page_shows_every_subjects_entries_by_whom_and_for_what(app, t
     page = teacher.get(f"/teacher/class/{world.class3.id}").get_data(as_text=True)
     assert "阅读理解一篇" in page and "Colleague" in page and "练习册第3页" in page
     assert "45 of 60 min" in page and "15 min left" in page
+
+
+def test_the_new_entry_form_keeps_its_draft_per_teacher_class_and_day_and_an_edit_form_keeps_none(app, teacher, world):
+    page = teacher.get(f"/teacher/class/{world.class3.id}").get_data(as_text=True)
+    assert f'data-draft="{world.teacher.id}:{world.class3.id}:{today().isoformat()}"' in page
+    item = log(teacher, world)
+    # An edit's values must never come back later as a new entry's draft.
+    assert "data-draft" not in teacher.get(f"/teacher/item/{item.id}/edit", headers=HX).get_data(as_text=True)

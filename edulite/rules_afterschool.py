@@ -87,17 +87,50 @@ def week_coverage_alerts(sessions: Iterable[Session], *, school_id: int,
                   detail=", ".join(missing))]
 
 
-def participation(sessions: Iterable[Session], headcounts: Mapping[int, int],
-                  day: date) -> dict[int, float]:
-    """Return each class's share of pupils in after-school service on day (R-AS-01 is voluntary).
+@dataclass(frozen=True)
+class Share:
+    """Participation as pupil-days taking part out of pupil-days offered (R-AS-01 is voluntary).
 
-    A class's figure is its largest group in any one session that day, so pupils moving between
-    sessions are not counted twice.
+    A class is judged only on the days it has a logged count: pupils is the sum of its counts on
+    those days (each at most its headcount), places its headcount times the number of those days.
+    A grade is the sum of its classes, so each class weighs by its size and its logged days.
     """
-    most: dict[int, int] = {}
+
+    pupils: int = 0
+    places: int = 0
+
+    def __add__(self, other: Share) -> Share:
+        return Share(self.pupils + other.pupils, self.places + other.places)
+
+    @property
+    def rate(self) -> float | None:
+        """pupils ÷ places; None when nothing was logged (unknown, which is not 0 %)."""
+        return round(min(1.0, self.pupils / self.places), 3) if self.places > 0 else None
+
+
+def day_counts(sessions: Iterable[Session]) -> dict[int, dict[date, int]]:
+    """Each class's logged pupils per day: its largest group in any one session that day.
+
+    The largest group, so pupils moving between sessions are not counted twice. A day on which the
+    class is in no session is absent, never 0: the class's session may simply not be logged yet.
+    """
+    counts: dict[int, dict[date, int]] = {}
     for s in sessions:
-        if s.date == day:
-            for class_id, pupils in s.participants.items():
-                most[class_id] = max(most.get(class_id, 0), pupils)
-    return {class_id: round(min(1.0, most.get(class_id, 0) / headcount), 3) if headcount > 0
-            else 0.0 for class_id, headcount in headcounts.items()}
+        for class_id, pupils in s.participants.items():
+            days = counts.setdefault(class_id, {})
+            days[s.date] = max(days.get(s.date, 0), pupils)
+    return counts
+
+
+def class_share(counts: Mapping[date, int], headcount: int) -> Share:
+    """A class's share over the days in counts (day -> pupils), the days it has a logged count."""
+    if headcount <= 0:
+        return Share()
+    return Share(sum(min(pupils, headcount) for pupils in counts.values()), headcount * len(counts))
+
+
+def participation(sessions: Iterable[Session], headcounts: Mapping[int, int]) -> dict[int, Share]:
+    """Each class's share of its pupils in after-school service over the days it has a logged count."""
+    counts = day_counts(sessions)
+    return {class_id: class_share(counts.get(class_id, {}), headcount)
+            for class_id, headcount in headcounts.items()}

@@ -1,5 +1,5 @@
 """After-school service (课后服务): end window R-AS-02, length and coverage R-AS-01, no new
-lessons R-AS-03, and participation."""
+lessons R-AS-03."""
 
 from datetime import date, time, timedelta
 
@@ -10,7 +10,6 @@ from edulite.policy import NATIONAL, tighten
 from edulite.rules_afterschool import (
     ACTIVITIES,
     Session,
-    participation,
     session_alerts,
     week_coverage_alerts,
 )
@@ -142,13 +141,3 @@ def test_a_week_without_school_days_needs_no_service():
     holidays = SchoolCalendar({d: DayKind.HOLIDAY for d in WEEK})
     assert coverage([], calendar=holidays) == []
 
-
-def test_participation_is_each_classs_largest_group_that_day_over_its_headcount():
-    sessions = [session(participants={1: 30, 2: 10}), session(participants={1: 12, 2: 25}),
-                session(day=WEEK[1], participants={3: 40})]
-    assert participation(sessions, {1: 40, 2: 30, 3: 45}, MON) == {1: 0.75, 2: 0.833, 3: 0.0}
-
-
-def test_participation_is_zero_for_an_empty_class_and_never_above_one():
-    sessions = [session(participants={1: 50, 2: 3})]
-    assert participation(sessions, {1: 45, 2: 0}, MON) == {1: 1.0, 2: 0.0}

@@ -53,10 +53,12 @@ def test_participation_is_shown_per_class_and_grade_in_a_chart_config_and_the_sa
     page = principal.get("/principal/after-school?week=2026-11-16").get_data(as_text=True)
     by_class = _chart(page, "as-chart-classes")
     assert by_class["data"]["labels"] == ["一年级(1)班", "三年级(1)班", "初一(1)班"]
-    assert by_class["data"]["datasets"][0]["data"] == [12, 62, 0]  # 10/80, (30+20)/80, 0/96
+    # 一年级 is judged on Monday only (10/40): Tuesday's session was 三年级's alone; 初一 logged nothing.
+    assert by_class["data"]["datasets"][0]["data"] == [25, 62, None]  # 10/40, (30+20)/80, none
     assert _chart(page, "as-chart-grades")["data"]["labels"] == ["Grade 1", "Grade 3", "Grade 7"]
     row = re.search(r"<th scope=\"row\">三年级\(1\)班</th>(.*?)</tr>", page, re.S).group(1)
     assert re.findall(r">([^<>]+)</td>", row) == ["62%", "30", "20", "–", "–", "–", "40"]
+    assert "counted for each class only on the days its pupils were logged" in page
     assert "js/afterschool-chart.js" in page and "chart.js-4.5.1" in page
 
 

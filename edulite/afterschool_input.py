@@ -60,7 +60,9 @@ class SessionInput:
     start: time
     end: time
     activity: str
-    pupils: Mapping[int, int]  # class ID -> pupils taking part; classes with none are left out
+    # class ID -> pupils taking part. A blank class is left out (not in this session); a 0 is kept: the
+    # session was for the class and nobody came, a day that counts in its participation.
+    pupils: Mapping[int, int]
     note: str | None
 
 
@@ -131,7 +133,7 @@ def _pupils(errors: dict, texts: Mapping[int, str], headcounts: Mapping[int, int
             errors[field] = ("pupils_negative", {})
         elif int(raw) > headcount:
             errors[field] = ("pupils_over", {"headcount": headcount})
-        elif int(raw) > 0:
+        else:
             pupils[class_id] = int(raw)
     return pupils
 
@@ -150,7 +152,7 @@ def parse_session(texts: SessionTexts, *, headcounts: Mapping[int, int], calenda
     if activity not in ACTIVITIES:
         errors["activity"] = ("activity_invalid", {})
     pupils = _pupils(errors, texts.pupils, headcounts)
-    if not pupils and not any(f.startswith("pupils-") for f in errors):
+    if not any(pupils.values()) and not any(f.startswith("pupils-") for f in errors):
         errors["classes"] = ("no_pupils", {})
     note = (texts.note or "").strip()
     if len(note) > NOTE_MAX:

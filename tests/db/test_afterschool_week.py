@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from edulite.afterschool_input import SessionTexts
+from edulite.afterschool_service import log_session
 from edulite.afterschool_week import week_summary
 from edulite.db import session_scope
 from tests.afterschool_helpers import MON, add_session
@@ -40,3 +42,15 @@ def test_a_grade_is_its_classes_pupils_over_their_places_on_their_logged_days(an
     grades = {r.grade: (r.rate, r.pupils, r.headcount) for r in _summary(any_app, w).grades}
     assert grades == {1: (0.75, (20, 40, None, None, None), 40), 3: (None, (None,) * 5, 40),
                       7: (1.0, (48, None, None, None, None), 48)}
+
+
+def test_a_zero_a_teacher_logs_for_a_class_is_a_day_of_service_nobody_of_it_joined(any_app, any_world):
+    w = any_world
+    with session_scope(any_app) as s:
+        add_session(s, w.school.id, MON, pupils={w.class1.id: 20})
+        log_session(s, user_id=w.teacher.id, school_id=w.school.id, today=FRI, texts=SessionTexts(
+            "15:40", "17:40", "reading", {w.class3.id: "30", w.class1.id: "0", w.class7.id: ""}, None,
+            TUE.isoformat()))
+    rows = _rows(_summary(any_app, w).classes)
+    assert rows["一年级(1)班"] == (0.25, (20, 0, None, None, None))
+    assert rows["初一(1)班"] == (None, (None,) * 5)

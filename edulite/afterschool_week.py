@@ -1,5 +1,5 @@
-"""A school's after-school week for the principal: each day's sessions judged by the rules, coverage,
-and participation per class and grade.
+"""A school's after-school week for the principal: each day's service judged as a whole (length, end),
+each session for new lessons, coverage, and participation per class and grade.
 
 Participation (参与率) is pupils taking part ÷ headcount, judged for each class only on the days that
 class has a logged count (rules_afterschool.Share): a day on which only another class's session was
@@ -9,7 +9,7 @@ logged says nothing about this class. A grade adds up its classes' pupils and pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlmodel import Session
 
@@ -17,7 +17,15 @@ from edulite import loads, rules
 from edulite.afterschool_queries import SessionRow, sessions_between
 from edulite.calendar import DayKind
 from edulite.rules_afterschool import Session as EngineSession
-from edulite.rules_afterschool import Share, class_share, day_counts, session_alerts, week_coverage_alerts
+from edulite.rules_afterschool import (
+    Share,
+    class_share,
+    day_counts,
+    new_lesson_alerts,
+    service_day_alerts,
+    service_spans,
+    week_coverage_alerts,
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,9 @@ class CheckedSession:
 class DaySummary:
     day: date
     kind: DayKind
-    sessions: tuple[CheckedSession, ...]
+    sessions: tuple[CheckedSession, ...]  # each with its own alerts (R-AS-03)
+    spans: tuple[tuple[time, time], ...]  # the day's service: times at which some session runs
+    alerts: tuple[rules.Alert, ...]  # of the day's service as a whole (R-AS-01 length, R-AS-02 end)
     missing: bool  # a school day that is over without any session
     to_come: bool  # after today
 
@@ -92,10 +102,12 @@ def week_summary(session: Session, *, school_id: int, monday: date, today: date)
 
     days = []
     for day, kind in calendar.days(monday, end):
-        checked = tuple(CheckedSession(r, tuple(session_alerts(engine[r.id], policy_on(day))))
-                        for r in rows if r.day == day)
+        checked = tuple(CheckedSession(r, tuple(new_lesson_alerts(engine[r.id]))) for r in rows if r.day == day)
+        service = [engine[c.row.id] for c in checked]
         school_day = kind is DayKind.SCHOOL_DAY
-        days.append(DaySummary(day, kind, checked, school_day and day < today and not checked, day > today))
+        days.append(DaySummary(day, kind, checked, service_spans(service),
+                               tuple(service_day_alerts(service, policy_on(day))),
+                               school_day and day < today and not checked, day > today))
     school_days = calendar.school_days(monday, end)
     coverage = week_coverage_alerts(list(engine.values()), school_id=school_id, calendar=calendar,
                                     policy=policy_on(monday), week_start=monday, today=today - timedelta(days=1))

@@ -1,4 +1,5 @@
-"""After-school service rules (课后服务, R-AS-01..03): end-time window, length, coverage, activity.
+"""After-school service rules (课后服务, R-AS-01..03): end-time window and length of each day's service,
+coverage of the week, activity of each session, and participation.
 
 Pure: standard library only.
 """
@@ -46,23 +47,80 @@ class Session:
         return int(span.total_seconds() // 60)
 
 
-def session_alerts(s: Session, policy: Policy) -> list[Alert]:
-    """Return the alerts of one session: end window (R-AS-02), length (R-AS-01), new lesson (R-AS-03)."""
-    alerts = []
+@dataclass(frozen=True)
+class ServiceDayAlert(Alert):
+    """R-AS-01 (too short) or R-AS-02 (end outside the window) of a school's service on one day.
 
-    def alert(rule_id, figure, limit):
-        alerts.append(Alert(rule_id, "school", None, s.date, figure, limit, session_id=s.id))
+    Its key names the day's service, because the week's coverage alert (R-AS-01) is dated a
+    Monday too and the two must never be matched to each other's stored alert.
+    """
 
+    @property
+    def key(self) -> str:
+        return f"{super().key}|service"
+
+
+def service_spans(sessions: Iterable[Session]) -> tuple[tuple[time, time], ...]:
+    """The times at which at least one session runs, earliest first (overlapping ones merged)."""
+    spans: list[tuple[time, time]] = []
+    for s in sorted(sessions, key=lambda s: (s.start, s.end)):
+        if spans and s.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], s.end))
+        else:
+            spans.append((s.start, s.end))
+    return tuple(spans)
+
+
+def spans_text(spans: Iterable[tuple[time, time]]) -> str:
+    """Clock times only, the same in every language: "15:40–16:30, 17:00–17:40"."""
+    return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
+
+
+def span_minutes(spans: Iterable[tuple[time, time]]) -> int:
+    seconds = sum((datetime.combine(date.min, b) - datetime.combine(date.min, a)).total_seconds() for a, b in spans)
+    return int(seconds // 60)
+
+
+def service_day_alerts(sessions: Iterable[Session], policy: Policy) -> list[Alert]:
+    """Judge each school-day's service as a whole: its length (R-AS-01) and its end (R-AS-02).
+
+    POLICY.md asks the *service* of a day to last 2 hours and end in the window, not each session:
+    a 16:00–17:00 reading group beside a 15:40–17:40 session breaks nothing. The service is the
+    union of the day's sessions: parallel sessions count once, and a gap in which no session runs is
+    no service (nobody supervises the pupils then), which first-start-to-last-end would count. It
+    ends when its last session ends. The detail is the service's clock times (language-neutral).
+    """
+    by_day: dict[tuple[int, date], list[Session]] = {}
+    for s in sessions:
+        by_day.setdefault((s.school_id, s.date), []).append(s)
     earliest = parse_hhmm(policy.after_school_end_earliest)
     latest = parse_hhmm(policy.after_school_end_latest)
-    if not earliest <= s.end <= latest:
-        alert("R-AS-02", s.end.strftime("%H:%M"),
-              f"{policy.after_school_end_earliest}–{policy.after_school_end_latest}")
-    if s.minutes < policy.after_school_min_minutes:
-        alert("R-AS-01", s.minutes, policy.after_school_min_minutes)
-    if s.activity == "new_lesson":
-        alert("R-AS-03", s.activity, None)
+    alerts: list[Alert] = []
+    for (_school, day), group in sorted(by_day.items()):
+        spans = service_spans(group)
+        detail, end, minutes = spans_text(spans), spans[-1][1], span_minutes(spans)
+        if not earliest <= end <= latest:
+            alerts.append(ServiceDayAlert("R-AS-02", "school", None, day, end.strftime("%H:%M"),
+                                          f"{policy.after_school_end_earliest}–{policy.after_school_end_latest}",
+                                          detail=detail))
+        if minutes < policy.after_school_min_minutes:
+            alerts.append(ServiceDayAlert("R-AS-01", "school", None, day, minutes, policy.after_school_min_minutes,
+                                          detail=detail))
     return alerts
+
+
+def new_lesson_alerts(s: Session) -> list[Alert]:
+    """R-AS-03, judged per session: a new lesson taught in it. The figure is the session's clock times."""
+    if s.activity != "new_lesson":
+        return []
+    return [Alert("R-AS-03", "school", None, s.date, spans_text([(s.start, s.end)]), None, session_id=s.id)]
+
+
+def day_preview(sessions: Iterable[Session], candidate: Session, policy: Policy) -> list[Alert]:
+    """What the rules would say of candidate's day with candidate saved (replacing its stored version)."""
+    day = [s for s in sessions if s.school_id == candidate.school_id and s.date == candidate.date
+           and (candidate.id is None or s.id != candidate.id)]
+    return service_day_alerts([*day, candidate], policy) + new_lesson_alerts(candidate)
 
 
 def week_coverage_alerts(sessions: Iterable[Session], *, school_id: int,

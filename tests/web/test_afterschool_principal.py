@@ -44,6 +44,17 @@ def test_the_week_shows_each_days_sessions_with_their_compliance(app, principal,
     assert "Planned, not logged" in page and "Teacher" in page
 
 
+def test_a_day_is_judged_on_its_whole_service_and_each_session_only_for_new_lessons(app, principal, world):
+    with session_scope(app) as s:
+        add_session(s, world.school.id, MON, start="15:40", end="17:40")
+        add_session(s, world.school.id, MON, start="16:00", end="17:00", activity="new_lesson")
+    page = principal.get("/principal/after-school?week=2026-11-16").get_data(as_text=True)
+    monday = re.search(r'id="as-day-2026-11-16">(.*?)</li>', page, re.S).group(1)
+    assert re.search(r"Service of the day <strong>15:40–17:40</strong>\s*<span class=\"badge state-ok\">OK", monday)
+    assert "R-AS-01" not in monday and "R-AS-02" not in monday
+    assert monday.count("R-AS-03 · New lesson") == 1
+
+
 def test_participation_is_shown_per_class_and_grade_in_a_chart_config_and_the_same_numbers_in_a_table(
         app, principal, world):
     with session_scope(app) as s:

@@ -15,8 +15,8 @@ from edulite import loads, rules
 from edulite.alerts import RecomputeResult, sync
 from edulite.calendar import week_start
 from edulite.models import AfterSchoolSession, Alert, School, SessionClass, utcnow
+from edulite.rules_afterschool import ACTIVITIES, new_lesson_alerts, service_day_alerts, week_coverage_alerts
 from edulite.rules_afterschool import Session as EngineSession
-from edulite.rules_afterschool import new_lesson_alerts, service_day_alerts, week_coverage_alerts
 
 AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
 DAY_RULES = ("R-AS-01", "R-AS-02")  # judged on each day's service as a whole, not per session
@@ -84,8 +84,24 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
                                 Alert.day >= first, Alert.day < stop)
     result = sync(session, school_id=school_id, found=found, stored_query=query)
     session.flush()
-    _carry_over_actions(session.exec(query).all())
+    rows = session.exec(query).all()
+    _carry_over_actions(rows)
+    _trim_activity_codes(rows)
     return result
+
+
+def _trim_activity_codes(rows: list[Alert]) -> None:
+    """Drop the English activity code that older alerts ended their detail with ("15:40–18:15 clubs").
+
+    Stored text is shown as is by the inbox, the CSV export and the digest, whatever the reader's
+    language, so it holds clock times and numbers only; the activity, in words, is on the linked
+    after-school week. Current alerts are rewritten by sync; this trims the ones no longer found.
+    """
+    for row in rows:
+        times, _space, code = row.detail.rpartition(" ")
+        if times and code in ACTIVITIES:
+            row.figure = times if row.figure == code else row.figure
+            row.detail = "" if row.rule_id == "R-AS-03" else times
 
 
 def _carry_over_actions(rows: list[Alert]) -> None:

@@ -1,6 +1,7 @@
 """R-AS alerts read well in Chinese and English wherever they are shown: the inbox, the CSV export and
 the digest show clock times and numbers, never an English activity code (B5)."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,3 +64,16 @@ def test_the_digest_lists_after_school_alerts_without_english_activity_codes(app
         _subject, body = render(world.school.name, MON, found)
     assert {a.rule_id for a in found} == {"R-AS-02", "R-AS-03"}
     assert "R-AS-03" in body and "16:00–17:00" in body and _without_codes(body)
+
+
+def test_an_after_school_alert_links_to_the_after_school_week_of_its_day(client, auth, world, breaches):
+    """Not to the homework week (principal.dashboard), where nothing explains it."""
+    auth.login("principal")
+    page = client.get("/principal/alerts?rule=R-AS-03").get_data(as_text=True)
+    assert 'href="/principal/after-school?week=2026-11-18#as-day-2026-11-18"' in page
+    assert "/principal/dashboard?week=2026-11-18" not in page
+    (alert_id,) = re.findall(r'id="alert-(\d+)"', page)
+    single = client.get(f"/principal/alerts/{alert_id}").get_data(as_text=True)
+    assert 'href="/principal/after-school?week=2026-11-18#as-day-2026-11-18"' in single
+    week = client.get("/principal/after-school?week=2026-11-18").get_data(as_text=True)
+    assert 'id="as-day-2026-11-18"' in week

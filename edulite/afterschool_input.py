@@ -104,6 +104,8 @@ def _time(errors: dict, field: str, text: str | None) -> time | None:
         value = time.fromisoformat(raw) if len(raw) in (5, 8) else None
     except ValueError:
         value = None
+    if value is not None and value.tzinfo is not None:
+        value = None  # "15:40+08" parses with a zone, and cannot be compared with the window (a 500)
     if value is None:
         errors[field] = ("time_invalid", {})
     elif not EARLIEST <= value <= LATEST:

@@ -48,6 +48,7 @@ def test_a_zero_is_kept_as_a_class_of_the_session_nobody_came_from_and_a_blank_c
     ("15:40", "21:01", {"end": "time_outside"}),
     ("3:40", "17:40", {"start": "time_invalid"}),
     ("", "abc", {"start": "time_invalid", "end": "time_invalid"}),
+    ("15:40+08", "1740+0800", {"start": "time_invalid", "end": "time_invalid"}),
 ])
 def test_times_must_be_afternoon_clock_times_with_the_end_after_the_start(start, end, expected):
     assert codes(start=start, end=end) == expected

@@ -122,6 +122,16 @@ def _span(errors: dict, prefix: str, start_text: str | None, end_text: str | Non
     return start, end
 
 
+def times_and_activity(start_text: str | None, end_text: str | None,
+                       activity: str | None) -> tuple[time, time, str] | None:
+    """The times and activity as typed, or None if saving would refuse them: for a warning before saving."""
+    errors: dict[str, tuple[str, dict]] = {}
+    start, end = _span(errors, "", start_text, end_text)
+    if errors or start is None or end is None or activity not in ACTIVITIES:
+        return None
+    return start, end, activity
+
+
 def _pupils(errors: dict, texts: Mapping[int, str], headcounts: Mapping[int, int]) -> dict[int, int]:
     pupils = {}
     for class_id, headcount in headcounts.items():

@@ -6,7 +6,6 @@ a narrower range would compute an alert that the stored query does not select, o
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,11 +14,12 @@ from sqlmodel import Session, col, select
 from edulite import loads, rules
 from edulite.alerts import RecomputeResult, sync
 from edulite.calendar import week_start
-from edulite.models import AfterSchoolSession, Alert, School, SessionClass
+from edulite.models import AfterSchoolSession, Alert, School, SessionClass, utcnow
+from edulite.rules_afterschool import ACTIVITIES, new_lesson_alerts, service_day_alerts, week_coverage_alerts
 from edulite.rules_afterschool import Session as EngineSession
-from edulite.rules_afterschool import session_alerts, week_coverage_alerts
 
 AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
+DAY_RULES = ("R-AS-01", "R-AS-02")  # judged on each day's service as a whole, not per session
 
 
 def school_today(session: Session, *, school_id: int) -> date:
@@ -51,11 +51,6 @@ def engine_sessions(session: Session, *, school_id: int, start: date, end: date)
             for r in rows]
 
 
-def _described(alert: rules.Alert, s: EngineSession) -> rules.Alert:
-    # The inbox shows which session broke the rule without another lookup.
-    return dataclasses.replace(alert, detail=f"{s.start:%H:%M}–{s.end:%H:%M} {s.activity}")
-
-
 def engine_alerts(session: Session, *, school_id: int, start: date, end: date,
                   today: date | None) -> list[rules.Alert]:
     """Every after-school alert of the whole weeks around [start, end); days after today are still to come."""
@@ -64,7 +59,8 @@ def engine_alerts(session: Session, *, school_id: int, start: date, end: date,
     calendar = loads.school_calendar(session, school_id=school_id)
     found: list[rules.Alert] = []
     for a, b, policy in loads.policy_periods(session, school_id=school_id, start=first, end=stop):
-        found += [_described(alert, s) for s in sessions if a <= s.date < b for alert in session_alerts(s, policy)]
+        during = [s for s in sessions if a <= s.date < b]
+        found += service_day_alerts(during, policy) + [alert for s in during for alert in new_lesson_alerts(s)]
     monday = first
     while monday < stop:
         policy = loads.policy_in_force(session, school_id=school_id, day=monday)
@@ -86,4 +82,41 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
     found = engine_alerts(session, school_id=school_id, start=first, end=stop, today=today - timedelta(days=1))
     query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(AFTER_SCHOOL_RULES),
                                 Alert.day >= first, Alert.day < stop)
-    return sync(session, school_id=school_id, found=found, stored_query=query)
+    result = sync(session, school_id=school_id, found=found, stored_query=query)
+    session.flush()
+    rows = session.exec(query).all()
+    _carry_over_actions(rows)
+    _trim_activity_codes(rows)
+    return result
+
+
+def _trim_activity_codes(rows: list[Alert]) -> None:
+    """Drop the English activity code that older alerts ended their detail with ("15:40–18:15 clubs").
+
+    Stored text is shown as is by the inbox, the CSV export and the digest, whatever the reader's
+    language, so it holds clock times and numbers only; the activity, in words, is on the linked
+    after-school week. Current alerts are rewritten by sync; this trims the ones no longer found.
+    """
+    for row in rows:
+        times, _space, code = row.detail.rpartition(" ")
+        if times and code in ACTIVITIES:
+            row.figure = times if row.figure == code else row.figure
+            row.detail = "" if row.rule_id == "R-AS-03" else times
+
+
+def _carry_over_actions(rows: list[Alert]) -> None:
+    """Give a new day-service alert the principal's action on the same breach under its old key.
+
+    R-AS-01/02 used to be judged per session (key ...|session=ID). Those alerts are no longer found
+    and go stale; where one of them was acknowledged or resolved and the day's new alert reports the
+    same figure and limit (a day with one session: the same breach), the new alert keeps that action
+    instead of asking again. A stale alert with other figures (a parallel session judged alone, the
+    wrong alerts this replaced) passes nothing on.
+    """
+    acted = {(r.rule_id, r.day, r.figure, r.limit): r for r in rows
+             if not r.current and r.state != "open" and "|session=" in r.key and r.rule_id in DAY_RULES}
+    for row in rows:
+        old = acted.get((row.rule_id, row.day, row.figure, row.limit))
+        if old is not None and row.current and row.state == "open" and row.acted_at is None:
+            row.state, row.note, row.acted_by, row.acted_at = old.state, old.note, old.acted_by, old.acted_at
+            row.updated_at = utcnow()

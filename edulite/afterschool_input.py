@@ -60,7 +60,9 @@ class SessionInput:
     start: time
     end: time
     activity: str
-    pupils: Mapping[int, int]  # class ID -> pupils taking part; classes with none are left out
+    # class ID -> pupils taking part. A blank class is left out (not in this session); a 0 is kept: the
+    # session was for the class and nobody came, a day that counts in its participation.
+    pupils: Mapping[int, int]
     note: str | None
 
 
@@ -102,6 +104,8 @@ def _time(errors: dict, field: str, text: str | None) -> time | None:
         value = time.fromisoformat(raw) if len(raw) in (5, 8) else None
     except ValueError:
         value = None
+    if value is not None and value.tzinfo is not None:
+        value = None  # "15:40+08" parses with a zone, and cannot be compared with the window (a 500)
     if value is None:
         errors[field] = ("time_invalid", {})
     elif not EARLIEST <= value <= LATEST:
@@ -118,6 +122,16 @@ def _span(errors: dict, prefix: str, start_text: str | None, end_text: str | Non
     return start, end
 
 
+def times_and_activity(start_text: str | None, end_text: str | None,
+                       activity: str | None) -> tuple[time, time, str] | None:
+    """The times and activity as typed, or None if saving would refuse them: for a warning before saving."""
+    errors: dict[str, tuple[str, dict]] = {}
+    start, end = _span(errors, "", start_text, end_text)
+    if errors or start is None or end is None or activity not in ACTIVITIES:
+        return None
+    return start, end, activity
+
+
 def _pupils(errors: dict, texts: Mapping[int, str], headcounts: Mapping[int, int]) -> dict[int, int]:
     pupils = {}
     for class_id, headcount in headcounts.items():
@@ -131,7 +145,7 @@ def _pupils(errors: dict, texts: Mapping[int, str], headcounts: Mapping[int, int
             errors[field] = ("pupils_negative", {})
         elif int(raw) > headcount:
             errors[field] = ("pupils_over", {"headcount": headcount})
-        elif int(raw) > 0:
+        else:
             pupils[class_id] = int(raw)
     return pupils
 
@@ -150,7 +164,7 @@ def parse_session(texts: SessionTexts, *, headcounts: Mapping[int, int], calenda
     if activity not in ACTIVITIES:
         errors["activity"] = ("activity_invalid", {})
     pupils = _pupils(errors, texts.pupils, headcounts)
-    if not pupils and not any(f.startswith("pupils-") for f in errors):
+    if not any(pupils.values()) and not any(f.startswith("pupils-") for f in errors):
         errors["classes"] = ("no_pupils", {})
     note = (texts.note or "").strip()
     if len(note) > NOTE_MAX:

@@ -114,17 +114,6 @@ def sessions_between(session: Session, *, school_id: int, start: date, end: date
                        FrozenDict(participants.get(s.id, {})), s.note) for s, name in rows]
 
 
-def class_day_pupils(session: Session, *, school_id: int, start: date, end: date) -> dict[tuple[int, date], int]:
-    """Each class's pupils in service per day: its largest group in any one session (no double count)."""
-    rows = session.exec(
-        select(SessionClass.class_id, AfterSchoolSession.day, func.max(SessionClass.pupils))
-        .join(AfterSchoolSession, AfterSchoolSession.id == SessionClass.session_id)
-        .where(AfterSchoolSession.school_id == school_id, AfterSchoolSession.day >= start,
-               AfterSchoolSession.day < end)
-        .group_by(SessionClass.class_id, AfterSchoolSession.day)).all()
-    return {(cid, day): int(pupils) for cid, day, pupils in rows}
-
-
 def class_day_figures(session: Session, *, school_id: int, start: date,
                       end: date) -> dict[tuple[int, date], tuple[int, int]]:
     """(minutes, pupils) of after-school service per class and day: first start to last end, largest group."""

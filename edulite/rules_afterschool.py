@@ -1,4 +1,5 @@
-"""After-school service rules (课后服务, R-AS-01..03): end-time window, length, coverage, activity.
+"""After-school service rules (课后服务, R-AS-01..03): end-time window and length of each day's service,
+coverage of the week, activity of each session, and participation.
 
 Pure: standard library only.
 """
@@ -46,23 +47,80 @@ class Session:
         return int(span.total_seconds() // 60)
 
 
-def session_alerts(s: Session, policy: Policy) -> list[Alert]:
-    """Return the alerts of one session: end window (R-AS-02), length (R-AS-01), new lesson (R-AS-03)."""
-    alerts = []
+@dataclass(frozen=True)
+class ServiceDayAlert(Alert):
+    """R-AS-01 (too short) or R-AS-02 (end outside the window) of a school's service on one day.
 
-    def alert(rule_id, figure, limit):
-        alerts.append(Alert(rule_id, "school", None, s.date, figure, limit, session_id=s.id))
+    Its key names the day's service, because the week's coverage alert (R-AS-01) is dated a
+    Monday too and the two must never be matched to each other's stored alert.
+    """
 
+    @property
+    def key(self) -> str:
+        return f"{super().key}|service"
+
+
+def service_spans(sessions: Iterable[Session]) -> tuple[tuple[time, time], ...]:
+    """The times at which at least one session runs, earliest first (overlapping ones merged)."""
+    spans: list[tuple[time, time]] = []
+    for s in sorted(sessions, key=lambda s: (s.start, s.end)):
+        if spans and s.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], s.end))
+        else:
+            spans.append((s.start, s.end))
+    return tuple(spans)
+
+
+def spans_text(spans: Iterable[tuple[time, time]]) -> str:
+    """Clock times only, the same in every language: "15:40–16:30, 17:00–17:40"."""
+    return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
+
+
+def span_minutes(spans: Iterable[tuple[time, time]]) -> int:
+    seconds = sum((datetime.combine(date.min, b) - datetime.combine(date.min, a)).total_seconds() for a, b in spans)
+    return int(seconds // 60)
+
+
+def service_day_alerts(sessions: Iterable[Session], policy: Policy) -> list[Alert]:
+    """Judge each school-day's service as a whole: its length (R-AS-01) and its end (R-AS-02).
+
+    POLICY.md asks the *service* of a day to last 2 hours and end in the window, not each session:
+    a 16:00–17:00 reading group beside a 15:40–17:40 session breaks nothing. The service is the
+    union of the day's sessions: parallel sessions count once, and a gap in which no session runs is
+    no service (nobody supervises the pupils then), which first-start-to-last-end would count. It
+    ends when its last session ends. The detail is the service's clock times (language-neutral).
+    """
+    by_day: dict[tuple[int, date], list[Session]] = {}
+    for s in sessions:
+        by_day.setdefault((s.school_id, s.date), []).append(s)
     earliest = parse_hhmm(policy.after_school_end_earliest)
     latest = parse_hhmm(policy.after_school_end_latest)
-    if not earliest <= s.end <= latest:
-        alert("R-AS-02", s.end.strftime("%H:%M"),
-              f"{policy.after_school_end_earliest}–{policy.after_school_end_latest}")
-    if s.minutes < policy.after_school_min_minutes:
-        alert("R-AS-01", s.minutes, policy.after_school_min_minutes)
-    if s.activity == "new_lesson":
-        alert("R-AS-03", s.activity, None)
+    alerts: list[Alert] = []
+    for (_school, day), group in sorted(by_day.items()):
+        spans = service_spans(group)
+        detail, end, minutes = spans_text(spans), spans[-1][1], span_minutes(spans)
+        if not earliest <= end <= latest:
+            alerts.append(ServiceDayAlert("R-AS-02", "school", None, day, end.strftime("%H:%M"),
+                                          f"{policy.after_school_end_earliest}–{policy.after_school_end_latest}",
+                                          detail=detail))
+        if minutes < policy.after_school_min_minutes:
+            alerts.append(ServiceDayAlert("R-AS-01", "school", None, day, minutes, policy.after_school_min_minutes,
+                                          detail=detail))
     return alerts
+
+
+def new_lesson_alerts(s: Session) -> list[Alert]:
+    """R-AS-03, judged per session: a new lesson taught in it. The figure is the session's clock times."""
+    if s.activity != "new_lesson":
+        return []
+    return [Alert("R-AS-03", "school", None, s.date, spans_text([(s.start, s.end)]), None, session_id=s.id)]
+
+
+def day_preview(sessions: Iterable[Session], candidate: Session, policy: Policy) -> list[Alert]:
+    """What the rules would say of candidate's day with candidate saved (replacing its stored version)."""
+    day = [s for s in sessions if s.school_id == candidate.school_id and s.date == candidate.date
+           and (candidate.id is None or s.id != candidate.id)]
+    return service_day_alerts([*day, candidate], policy) + new_lesson_alerts(candidate)
 
 
 def week_coverage_alerts(sessions: Iterable[Session], *, school_id: int,
@@ -87,17 +145,50 @@ def week_coverage_alerts(sessions: Iterable[Session], *, school_id: int,
                   detail=", ".join(missing))]
 
 
-def participation(sessions: Iterable[Session], headcounts: Mapping[int, int],
-                  day: date) -> dict[int, float]:
-    """Return each class's share of pupils in after-school service on day (R-AS-01 is voluntary).
+@dataclass(frozen=True)
+class Share:
+    """Participation as pupil-days taking part out of pupil-days offered (R-AS-01 is voluntary).
 
-    A class's figure is its largest group in any one session that day, so pupils moving between
-    sessions are not counted twice.
+    A class is judged only on the days it has a logged count: pupils is the sum of its counts on
+    those days (each at most its headcount), places its headcount times the number of those days.
+    A grade is the sum of its classes, so each class weighs by its size and its logged days.
     """
-    most: dict[int, int] = {}
+
+    pupils: int = 0
+    places: int = 0
+
+    def __add__(self, other: Share) -> Share:
+        return Share(self.pupils + other.pupils, self.places + other.places)
+
+    @property
+    def rate(self) -> float | None:
+        """pupils ÷ places; None when nothing was logged (unknown, which is not 0 %)."""
+        return round(min(1.0, self.pupils / self.places), 3) if self.places > 0 else None
+
+
+def day_counts(sessions: Iterable[Session]) -> dict[int, dict[date, int]]:
+    """Each class's logged pupils per day: its largest group in any one session that day.
+
+    The largest group, so pupils moving between sessions are not counted twice. A day on which the
+    class is in no session is absent, never 0: the class's session may simply not be logged yet.
+    """
+    counts: dict[int, dict[date, int]] = {}
     for s in sessions:
-        if s.date == day:
-            for class_id, pupils in s.participants.items():
-                most[class_id] = max(most.get(class_id, 0), pupils)
-    return {class_id: round(min(1.0, most.get(class_id, 0) / headcount), 3) if headcount > 0
-            else 0.0 for class_id, headcount in headcounts.items()}
+        for class_id, pupils in s.participants.items():
+            days = counts.setdefault(class_id, {})
+            days[s.date] = max(days.get(s.date, 0), pupils)
+    return counts
+
+
+def class_share(counts: Mapping[date, int], headcount: int) -> Share:
+    """A class's share over the days in counts (day -> pupils), the days it has a logged count."""
+    if headcount <= 0:
+        return Share()
+    return Share(sum(min(pupils, headcount) for pupils in counts.values()), headcount * len(counts))
+
+
+def participation(sessions: Iterable[Session], headcounts: Mapping[int, int]) -> dict[int, Share]:
+    """Each class's share of its pupils in after-school service over the days it has a logged count."""
+    counts = day_counts(sessions)
+    return {class_id: class_share(counts.get(class_id, {}), headcount)
+            for class_id, headcount in headcounts.items()}

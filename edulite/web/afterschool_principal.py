@@ -21,7 +21,7 @@ from edulite.calendar import week_start
 from edulite.charts_afterschool import chart_height, participation_chart
 from edulite.db import get_session
 from edulite.rules_afterschool import Session as EngineSession
-from edulite.rules_afterschool import session_alerts
+from edulite.rules_afterschool import service_day_alerts
 from edulite.web.afterschool_text import labels, messages
 from edulite.web.htmx import render
 from edulite.web.params import db_id
@@ -80,8 +80,8 @@ def _previews(session, valid_from: date | None, days) -> dict:
     if valid_from is None:
         return {}
     policy = loads.policy_in_force(session, school_id=g.scope.school_id, day=valid_from)
-    return {w: session_alerts(EngineSession(None, g.scope.school_id, valid_from, d.start, d.end,
-                                            (d.activities or PLAN_ACTIVITIES)[0]), policy)
+    return {w: service_day_alerts([EngineSession(None, g.scope.school_id, valid_from, d.start, d.end,
+                                                 (d.activities or PLAN_ACTIVITIES)[0])], policy)
             for w, d in days.items()}
 
 

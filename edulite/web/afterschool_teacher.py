@@ -6,19 +6,23 @@ Routes live on the teacher blueprint (endpoint teacher.after_school); this modul
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, get_template_attribute, redirect, request, url_for
 
 from edulite import afterschool_queries as q
 from edulite import afterschool_service as svc
 from edulite import loads, queries
 from edulite.afterschool import school_today
-from edulite.afterschool_input import PLAN_ACTIVITIES, SessionTexts, day_or
+from edulite.afterschool_input import PLAN_ACTIVITIES, SessionTexts, day_or, times_and_activity
 from edulite.auth import login_required
 from edulite.db import get_session
-from edulite.web.afterschool_text import labels, messages
+from edulite.policy import Policy
+from edulite.rules_afterschool import Session as EngineSession
+from edulite.rules_afterschool import day_preview
+from edulite.web.afterschool_text import labels, messages, service_hint, warning
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.params import db_id
 from edulite.web.teacher import bp
@@ -36,6 +40,30 @@ class SessionForm:
     activities: tuple[str, ...]
     editable: bool = True
     errors: dict = field(default_factory=dict)
+    check: Check | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """The warning by a form's times: what the rules will say of the day with the session as shown."""
+
+    key: str
+    url: str
+    warnings: tuple[str, ...]
+    hint: str
+
+
+def _check(key: str, rows: list[q.SessionRow], policy: Policy, day: date, session_id: int | None,
+           values: Mapping[str, str]) -> Check:
+    url = url_for("teacher.after_school_check", session=session_id) if session_id else url_for(
+        "teacher.after_school_check")
+    typed = times_and_activity(values.get("start"), values.get("end"), values.get("activity"))
+    if typed is None:  # saving would refuse it, with its own message
+        return Check(key, url, (), service_hint(policy))
+    school_id = g.scope.school_id
+    stored = [EngineSession(r.id, school_id, r.day, r.start, r.end, r.activity) for r in rows if r.day == day]
+    found = day_preview(stored, EngineSession(session_id, school_id, day, *typed), policy)
+    return Check(key, url, tuple(warning(a, policy) for a in found), service_hint(policy))
 
 
 PUPILS_KEY = re.compile(r"pupils-[0-9]{1,9}")
@@ -69,11 +97,14 @@ def _day_page(day: date, *, failed: str | None = None, errors=None, texts=None, 
     plan = q.plan_for(q.plans_between(session, school_id=school_id, start=day, end=day + timedelta(days=1)), day)
     offered = tuple(plan.activities if plan else ())
     activities = offered + tuple(a for a in PLAN_ACTIVITIES if a not in offered) + ("new_lesson",)
+    policy = loads.policy_in_force(session, school_id=school_id, day=day)
 
     def form(key, action, row):
         mine = failed == key
-        return SessionForm(key, action, row, _values(row, plan, day, texts if mine else None), activities,
-                           row is None or row.teacher_id in (None, g.user.id), messages(errors) if mine else {})
+        values = _values(row, plan, day, texts if mine else None)
+        check = _check(key, rows, policy, row.day if row else day_or(values["day"], day), row and row.id, values)
+        return SessionForm(key, action, row, values, activities, row is None or row.teacher_id in (None, g.user.id),
+                           messages(errors) if mine else {}, check)
 
     forms = [form(str(r.id), url_for("teacher.after_school_session_submit", session_id=r.id), r) for r in rows]
     new = form("new", url_for("teacher.after_school_submit"), None)
@@ -134,3 +165,19 @@ def after_school_session_submit(session_id: int):
         day = q.session_day(session, school_id=g.scope.school_id, session_id=session_id)
         return _day_page(day, failed=str(session_id), errors=err.errors, texts=texts, status=422)
     return _saved(row)
+
+
+@bp.get("/after-school/check")
+@login_required("teacher")
+def after_school_check():
+    """The warning by a session form's times, as typed (htmx asks on each change, before saving)."""
+    session, school_id = get_session(), g.scope.school_id
+    session_id = request.args.get("session", type=db_id)
+    day = q.session_day(session, school_id=school_id, session_id=session_id) if session_id else None
+    if day is None:  # a new session, or not one of this school's
+        session_id, day = None, day_or(request.args.get("day"), school_today(session, school_id=school_id))
+    rows = q.sessions_between(session, school_id=school_id, start=day, end=day + timedelta(days=1))
+    policy = loads.policy_in_force(session, school_id=school_id, day=day)
+    check = _check(str(session_id or "new"), rows, policy, day, session_id, request.args)
+    # The inside of the form's warning (macros/afterschool.html service_check), swapped in by htmx.
+    return get_template_attribute("macros/afterschool.html", "service_check_body")(check)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from edulite.policy import Policy, parse_hhmm
+from edulite.rules import Alert
+
 ACTIVITY_LABELS = {
     "supervised_homework": _l("Supervised homework"),
     "tutoring": _l("Tutoring"),
@@ -43,6 +46,27 @@ RULE_LABELS = {
     "R-AS-02": _l("End time outside the window"),
     "R-AS-03": _l("New lesson"),
 }
+
+
+def warning(alert: Alert, policy: Policy) -> str:
+    """What an alert the rules would raise means, for the teacher before (or just after) saving."""
+    if alert.rule_id == "R-AS-02":
+        if parse_hhmm(str(alert.figure)) < parse_hhmm(policy.after_school_end_earliest):
+            return _("The day's service ends at %(end)s, before %(earliest)s (R-AS-02).", end=alert.figure,
+                     earliest=policy.after_school_end_earliest)
+        return _("The day's service ends at %(end)s, after %(latest)s (R-AS-02).", end=alert.figure,
+                 latest=policy.after_school_end_latest)
+    if alert.rule_id == "R-AS-01":
+        return _("The day's service lasts %(minutes)s min in all, less than %(least)s (R-AS-01).",
+                 minutes=alert.figure, least=alert.limit)
+    return _("New lessons are not allowed in after-school service (R-AS-03).")
+
+
+def service_hint(policy: Policy) -> str:
+    """The rule the warning checks, shown while there is nothing to warn about."""
+    return _("The day's service should end between %(earliest)s and %(latest)s and last at least %(least)s min "
+             "in all.", earliest=policy.after_school_end_earliest, latest=policy.after_school_end_latest,
+             least=policy.after_school_min_minutes)
 
 
 def messages(errors: dict[str, tuple[str, dict]]) -> dict[str, str]:

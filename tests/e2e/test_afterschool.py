@@ -30,7 +30,11 @@ def test_a_teacher_logs_a_session_at_phone_size_and_the_principal_sees_it(demo_l
     expect(page.locator("h1")).to_have_text("课后服务")
     form = page.locator("form.as-session").first
     form.locator("label.chip", has_text="阅读").click()
+    # Before saving, the warning by the times says what the rules will make of the day.
+    form.locator("input[name=end]").fill("17:15")
+    expect(form.locator(".as-check")).to_contain_text("当天服务 17:15 结束，早于 17:30（R-AS-02）。")
     form.locator("input[name=end]").fill("17:50")
+    expect(form.locator(".as-check")).not_to_contain_text("R-AS-02")
     pupils = form.get_by_label("三年级(1)班")
     pupils.fill("999")
     form.get_by_role("button", name="保存").click()

@@ -37,6 +37,10 @@ def test_a_good_session_comes_back_as_plain_values_without_classes_that_had_no_p
     assert got.note == "雨天改室内"
 
 
+def test_a_zero_is_kept_as_a_class_of_the_session_nobody_came_from_and_a_blank_class_is_left_out():
+    assert dict(parse(pupils={1: "30", 2: "0"}).pupils) == {1: 30, 2: 0}
+
+
 @pytest.mark.parametrize(("start", "end", "expected"), [
     ("17:40", "15:40", {"end": "end_before_start"}),
     ("17:40", "17:40", {"end": "end_before_start"}),
@@ -44,6 +48,7 @@ def test_a_good_session_comes_back_as_plain_values_without_classes_that_had_no_p
     ("15:40", "21:01", {"end": "time_outside"}),
     ("3:40", "17:40", {"start": "time_invalid"}),
     ("", "abc", {"start": "time_invalid", "end": "time_invalid"}),
+    ("15:40+08", "1740+0800", {"start": "time_invalid", "end": "time_invalid"}),
 ])
 def test_times_must_be_afternoon_clock_times_with_the_end_after_the_start(start, end, expected):
     assert codes(start=start, end=end) == expected
@@ -73,6 +78,7 @@ def test_the_too_many_pupils_message_names_the_headcount():
 def test_a_class_of_another_school_is_ignored_and_a_session_needs_pupils_of_at_least_one_class():
     assert codes(pupils={99: "20"}) == {"classes": "no_pupils"}
     assert codes(pupils={1: "0"}) == {"classes": "no_pupils"}
+    assert codes(pupils={1: "0", 2: "0"}) == {"classes": "no_pupils"}
 
 
 @pytest.mark.parametrize(("day", "code"), [

@@ -44,6 +44,17 @@ def test_the_week_shows_each_days_sessions_with_their_compliance(app, principal,
     assert "Planned, not logged" in page and "Teacher" in page
 
 
+def test_a_day_is_judged_on_its_whole_service_and_each_session_only_for_new_lessons(app, principal, world):
+    with session_scope(app) as s:
+        add_session(s, world.school.id, MON, start="15:40", end="17:40")
+        add_session(s, world.school.id, MON, start="16:00", end="17:00", activity="new_lesson")
+    page = principal.get("/principal/after-school?week=2026-11-16").get_data(as_text=True)
+    monday = re.search(r'id="as-day-2026-11-16">(.*?)</li>', page, re.S).group(1)
+    assert re.search(r"Service of the day <strong>15:40–17:40</strong>\s*<span class=\"badge state-ok\">OK", monday)
+    assert "R-AS-01" not in monday and "R-AS-02" not in monday
+    assert monday.count("R-AS-03 · New lesson") == 1
+
+
 def test_participation_is_shown_per_class_and_grade_in_a_chart_config_and_the_same_numbers_in_a_table(
         app, principal, world):
     with session_scope(app) as s:
@@ -53,10 +64,12 @@ def test_participation_is_shown_per_class_and_grade_in_a_chart_config_and_the_sa
     page = principal.get("/principal/after-school?week=2026-11-16").get_data(as_text=True)
     by_class = _chart(page, "as-chart-classes")
     assert by_class["data"]["labels"] == ["一年级(1)班", "三年级(1)班", "初一(1)班"]
-    assert by_class["data"]["datasets"][0]["data"] == [12, 62, 0]  # 10/80, (30+20)/80, 0/96
+    # 一年级 is judged on Monday only (10/40): Tuesday's session was 三年级's alone; 初一 logged nothing.
+    assert by_class["data"]["datasets"][0]["data"] == [25, 62, None]  # 10/40, (30+20)/80, none
     assert _chart(page, "as-chart-grades")["data"]["labels"] == ["Grade 1", "Grade 3", "Grade 7"]
     row = re.search(r"<th scope=\"row\">三年级\(1\)班</th>(.*?)</tr>", page, re.S).group(1)
     assert re.findall(r">([^<>]+)</td>", row) == ["62%", "30", "20", "–", "–", "–", "40"]
+    assert "counted for each class only on the days its pupils were logged" in page
     assert "js/afterschool-chart.js" in page and "chart.js-4.5.1" in page
 
 

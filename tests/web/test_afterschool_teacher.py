@@ -70,7 +70,7 @@ def test_logging_a_session_saves_it_audits_it_and_judges_it(app, teacher, world)
             "after_school_logged"]
         # Monday and Tuesday had no service: even with Wednesday to Friday the week cannot reach five days.
         assert sorted(s.exec(select(Alert.rule_id, Alert.figure)).all()) == [("R-AS-01", "0"), ("R-AS-02", "18:05")]
-    assert "Saved." in teacher.get(response.location).get_data(as_text=True)
+    assert "Saved, but it raises an alert" in teacher.get(response.location).get_data(as_text=True)
 
 
 def test_adjusting_over_htmx_returns_the_day_fragment_with_an_event(app, teacher, world):

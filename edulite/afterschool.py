@@ -6,26 +6,20 @@ a narrower range would compute an alert that the stored query does not select, o
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
 from edulite import loads, rules
 from edulite.alerts import RecomputeResult, sync
 from edulite.calendar import week_start
-from edulite.models import AfterSchoolSession, Alert, School, SessionClass, utcnow
+from edulite.loads import school_today
+from edulite.models import AfterSchoolSession, Alert, SessionClass, utcnow
 from edulite.rules_afterschool import ACTIVITIES, new_lesson_alerts, service_day_alerts, week_coverage_alerts
 from edulite.rules_afterschool import Session as EngineSession
 
 AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
 DAY_RULES = ("R-AS-01", "R-AS-02")  # judged on each day's service as a whole, not per session
-
-
-def school_today(session: Session, *, school_id: int) -> date:
-    """Today's date where the school is (the server may run in UTC)."""
-    school = session.get(School, school_id)
-    return datetime.now(ZoneInfo(school.timezone if school else "Asia/Shanghai")).date()
 
 
 def whole_weeks(start: date, end: date) -> tuple[date, date]:

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from edulite import loads, rules
+from edulite.calendar import zone_of
 from edulite.models import HomeworkItem, School, Subject
 
 CAP_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-LOC-01")
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
 def school_zone(session: Session, *, school_id: int) -> ZoneInfo:
     school = session.get(School, school_id)
-    try:
-        return ZoneInfo(school.timezone if school else DEFAULT_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+    return zone_of(school.timezone if school else None)
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:
@@ -33,12 +30,6 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).date()
-
-
-def local_today(session: Session, *, school_id: int, now: datetime | None = None) -> date:
-    """Today in the school's time zone: a teacher in Shanghai logging at 07:30 is not on yesterday."""
-    zone = school_zone(session, school_id=school_id)
-    return (now.astimezone(zone) if now else datetime.now(zone)).date()
 
 
 def class_items(session: Session, *, class_id: int, first: date, last: date) -> list[rules.Item]:

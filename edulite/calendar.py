@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class FrozenDict(dict):
@@ -153,3 +154,21 @@ def parse_iso_day(text: object) -> date | None:
         except ValueError:
             return None
     return day if FIRST_SUPPORTED <= day <= LAST_SUPPORTED else None
+
+
+# Where a school is when its own time zone is missing or unknown (the product's default region).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def zone_of(name: str | None) -> ZoneInfo:
+    """The named time zone, or the default one for a missing or unknown name."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def today_in(name: str | None, now: datetime | None = None) -> date:
+    """The local date in a school's time zone: a school day ends at local midnight, not UTC's."""
+    zone = zone_of(name)
+    return (now.astimezone(zone) if now else datetime.now(zone)).date()

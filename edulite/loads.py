@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from edulite import rules
-from edulite.calendar import SchoolCalendar, parse_day_kind
+from edulite.calendar import SchoolCalendar, parse_day_kind, today_in
 from edulite.models import CalendarDay, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
 from edulite.policy import NATIONAL, Policy, tighten
 
@@ -35,6 +35,12 @@ class ClassLoads:
     klass: ClassInfo
     days: tuple[rules.DayLoad, ...]
     weekly_average: float | None
+
+
+def school_today(session: Session, *, school_id: int, now: datetime | None = None) -> date:
+    """Today where the school is (the server may run in UTC)."""
+    school = session.get(School, school_id)
+    return today_in(school.timezone if school else None, now)
 
 
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:

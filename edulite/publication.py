@@ -10,14 +10,13 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, or_, select
 
 from edulite import loads, rules
 from edulite.afterschool_queries import ClassSession, class_week_sessions
-from edulite.calendar import DayKind, parse_iso_day, week_start
+from edulite.calendar import DayKind, parse_iso_day, today_in, week_start  # noqa: F401 - the parent page reads its today here
 from edulite.loads import ClassInfo
 from edulite.models import ClassLink, HomeworkItem, School, SchoolClass, Subject
 from edulite.policy import band_of, bedtime_for
@@ -26,7 +25,6 @@ from edulite.policy import band_of, bedtime_for
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Weeks a parent may page to; outside, a hand-edited ?week= falls back to this week (and never overflows).
 EARLIEST, LATEST = date(2000, 1, 3), date(2099, 12, 28)
-FALLBACK_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -111,15 +109,6 @@ def class_for_token(session: Session, token: str) -> LinkedClass | None:
     if not hmac.compare_digest(stored.encode(), token.encode()) or revoked_at is not None or not active:
         return None
     return LinkedClass(class_id, name, grade, headcount, school_id, school_name, timezone)
-
-
-def today_in(timezone: str) -> date:
-    """The school's local date: a parent in Urumqi and one in Shanghai both see their school's today."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(FALLBACK_TIMEZONE)
-    return datetime.now(zone).date()
 
 
 def week_of(text: str | None, today: date) -> date:

@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from edulite import afterschool_queries as q
 from edulite import afterschool_service as svc
 from edulite import loads
-from edulite.afterschool import school_today
 from edulite.afterschool_input import PLAN_ACTIVITIES, WEEKDAYS, PlanTexts, day_or
 from edulite.afterschool_week import week_summary
 from edulite.auth import login_required
 from edulite.calendar import week_start
 from edulite.charts_afterschool import chart_height, participation_chart
 from edulite.db import get_session
+from edulite.loads import school_today
 from edulite.rules_afterschool import Session as EngineSession
 from edulite.rules_afterschool import service_day_alerts
 from edulite.web.afterschool_text import labels, messages

@@ -15,10 +15,10 @@ from flask import abort, g, get_template_attribute, redirect, request, url_for
 from edulite import afterschool_queries as q
 from edulite import afterschool_service as svc
 from edulite import loads, queries
-from edulite.afterschool import school_today
 from edulite.afterschool_input import PLAN_ACTIVITIES, SessionTexts, day_or, times_and_activity
 from edulite.auth import login_required
 from edulite.db import get_session
+from edulite.loads import school_today
 from edulite.policy import Policy
 from edulite.rules_afterschool import Session as EngineSession
 from edulite.rules_afterschool import day_preview

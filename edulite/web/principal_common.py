@@ -6,15 +6,14 @@ other view modules can add routes to it without importing each other.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, abort, current_app, g
+from flask import Blueprint, abort, g
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from edulite.calendar import parse_iso_day, week_start
+from edulite.calendar import parse_iso_day, today_in, week_start
 from edulite.models import School
 
 bp = Blueprint("principal", __name__, url_prefix="/principal")
@@ -38,11 +37,7 @@ def current_school(session) -> School | None:
 def school_today(session) -> date:
     """Today in the school's own time zone (a school day ends at local midnight, not UTC's)."""
     school = current_school(session)
-    try:
-        zone = ZoneInfo(school.timezone if school else current_app.config["DEFAULT_TIMEZONE"])
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
-    return datetime.now(zone).date()
+    return today_in(school.timezone if school else None)
 
 
 def parse_day(text: str | None) -> date | None:

@@ -43,7 +43,7 @@ class EntryForm:
 
 
 def school_today() -> date:
-    return budget.local_today(get_session(), school_id=g.scope.school_id)
+    return loads.school_today(get_session(), school_id=g.scope.school_id)
 
 
 def parse_day(text: str | None, today: date) -> date:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from edulite import db
+from edulite.calendar import today_in
 
 edulite_cli = AppGroup("edulite", help="Edulite administration: database, demo data, imports.")
 
@@ -23,7 +22,7 @@ def init_app(app: Flask) -> None:
 
 
 def today_local():
-    return datetime.now(ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])).date()
+    return today_in(current_app.config["DEFAULT_TIMEZONE"])
 
 
 @edulite_cli.command("init")

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from edulite.calendar import zone_of
 from edulite.models import Alert, DigestDelivery, School, SchoolClass, utcnow
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def run(session: Session, *, day: date, mail: MailSettings, render: Render, webh
     for school in session.exec(query).all():
         emails = to_override or [a.strip() for a in (school.digest_email or "").split(",") if a.strip()]
         channels = (["email"] if emails else []) + (["webhook"] if school.webhook_url else [])
-        zone = ZoneInfo(school.timezone)
+        zone = zone_of(school.timezone)  # a mistyped zone must not stop every school's digest
         for row in _deliveries(session, school, day, channels):
             found = new_alerts(session, school_id=school.id, day=row.day, zone=zone)
             if not found:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask import current_app, request
 
-from edulite.calendar import parse_iso_day, week_start
+from edulite.calendar import parse_iso_day, today_in, week_start
 
 
 def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])).date()
+    return today_in(current_app.config["DEFAULT_TIMEZONE"])
 
 
 def week_arg(name: str = "week") -> tuple[date, date]:

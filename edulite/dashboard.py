@@ -106,11 +106,12 @@ def _class_week(cl: loads.ClassLoads, logged: set[tuple[int, date]], graded: tup
                      by_subject, elapsed, logged_days, *graded)
 
 
-def week_view(session: Session, *, school_id: int, start: date, today: date) -> WeekView:
-    """Everything the week's dashboard shows, for the week starting on start's Monday."""
+def week_view(session: Session, *, school_id: int, start: date, today: date,
+              class_ids: list[int] | None = None) -> WeekView:
+    """Everything the week's dashboard shows, for the week starting on start's Monday (some classes only)."""
     start = week_start(start)
     end = start + timedelta(days=7)
-    class_loads = loads.class_loads(session, school_id=school_id, start=start, end=end)
+    class_loads = loads.class_loads(session, school_id=school_id, start=start, end=end, class_ids=class_ids)
     logged = logged_class_days(session, school_id=school_id, start=start, end=end)
     graded = graded_counts(session, school_id=school_id, start=start, end=end)
     weeks = tuple(_class_week(cl, logged, graded.get(cl.klass.class_id, (0, 0)), today) for cl in class_loads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, g, render_template
 
-from edulite import dashboard
+from edulite import dashboard, loads
 from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.web.params import week_context
@@ -19,8 +19,10 @@ def grade_week():
     if g.scope.lead_grade is None:
         abort(403)
     week = week_context()
-    view = dashboard.week_view(get_session(), school_id=g.scope.school_id, start=week["start"],
-                               today=school_today())
-    classes = [cw for cw in view.classes if cw.klass.grade == g.scope.lead_grade]
-    return render_template("teacher/grade.html", view=view, classes=classes, week=week, today=school_today(),
+    session, today = get_session(), school_today()
+    grade_classes = [c.class_id for c in loads.classes(session, school_id=g.scope.school_id)
+                     if c.grade == g.scope.lead_grade]
+    view = dashboard.week_view(session, school_id=g.scope.school_id, start=week["start"], today=today,
+                               class_ids=grade_classes)
+    return render_template("teacher/grade.html", view=view, classes=view.classes, week=week, today=today,
                            grade=g.scope.lead_grade)

@@ -21,7 +21,7 @@ install-dev: $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
 run: install
-	$(PY) -m edulite.instance
+	$(PY) -m edulite.ops.instance
 	$(FLASK) edulite init
 	$(FLASK) edulite demo --if-empty
 	@echo ""
@@ -39,7 +39,7 @@ system-deps:
 
 # Pinned htmx and Chart.js, verified against their hashes, served locally for the browser tests.
 assets: install
-	$(PY) -m edulite.assets
+	$(PY) -m edulite.ops.assets
 
 test: system-deps install-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)

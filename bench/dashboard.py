@@ -24,7 +24,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from edulite import create_app  # noqa: E402
-from edulite.calendar import week_start  # noqa: E402
+from edulite.core.calendar import week_start  # noqa: E402
 from edulite.db import get_db, session_scope, upgrade  # noqa: E402
 from edulite.models import District, HomeworkItem, School, SchoolClass, Subject, User  # noqa: E402
 

@@ -56,25 +56,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise RuntimeError(
-            "Refusing to start with the default SECRET_KEY. Run `python -m edulite.instance` "
+            "Refusing to start with the default SECRET_KEY. Run `python -m edulite.ops.instance` "
             "(writes a random key to instance/config.py) or set FLASK_SECRET_KEY."
         )
 
 
 def register_blueprints(app: Flask) -> None:
-    # The afterschool_* and teacher_grade modules add their routes to the teacher and principal
-    # blueprints when imported.
-    from edulite.web import (  # noqa: F401
-        admin,
-        afterschool_principal,
-        afterschool_teacher,
-        auth,
-        district,
-        parent,
-        principal,
-        teacher,
-        teacher_grade,
-    )
+    from edulite.web import admin, auth, district, parent, principal, teacher
 
     for module in (auth, teacher, principal, district, admin, parent):
         app.register_blueprint(module.bp)

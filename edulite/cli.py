@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from edulite import db
-from edulite.calendar import today_in
+from edulite.core.calendar import today_in
 
 edulite_cli = AppGroup("edulite", help="Edulite administration: database, demo data, imports.")
 
@@ -27,7 +27,7 @@ def today_local():
 
 @edulite_cli.command("init")
 def init_command():
-    """Upgrade the database (the secret key comes first, from `python -m edulite.instance`)."""
+    """Upgrade the database (the secret key comes first, from `python -m edulite.ops.instance`)."""
     db.upgrade(current_app)
     click.echo("Database is up to date.")
 
@@ -45,7 +45,7 @@ def upgrade_command(revision: str):
 def demo_command(if_empty: bool):
     """Fill the database with a realistic demo district and print the demo sign-ins."""
     from edulite.auth import hash_password
-    from edulite.demo import DEMO_PASSWORD, build_demo
+    from edulite.ops.demo import DEMO_PASSWORD, build_demo
 
     try:
         with db.session_scope() as session:
@@ -67,7 +67,7 @@ def demo_command(if_empty: bool):
               help="npm registry or mirror to download the pinned packages from.")
 def fetch_assets_command(registry: str):
     """Download the pinned htmx and Chart.js, verify their hashes and serve them from static/vendor."""
-    from edulite.assets import ASSETS, fetch
+    from edulite.ops.assets import ASSETS, fetch
 
     target = Path(current_app.static_folder) / "vendor"
     for asset in ASSETS.values():

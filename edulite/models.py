@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
-from edulite.rules import last_evening
+from edulite.core.rules import last_evening
 
 ROLES = ("teacher", "principal", "district", "admin")
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from edulite.demo import DEMO_PASSWORD  # noqa: E402
+from edulite.ops.demo import DEMO_PASSWORD  # noqa: E402
 from tests.e2e import server  # noqa: E402
 from tests.e2e.server import login  # noqa: E402
 

@@ -23,9 +23,9 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from edulite import create_app  # noqa: E402
-from edulite.calendar import week_start  # noqa: E402
+from edulite.core.calendar import week_start  # noqa: E402
 from edulite.db import get_db, session_scope, upgrade  # noqa: E402
-from edulite.demo import DEMO_PASSWORD, build_demo  # noqa: E402
+from edulite.ops.demo import DEMO_PASSWORD, build_demo  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from edulite import accounts, db
+from edulite import db
 from edulite.cli import edulite_cli
 from edulite.models import ROLES
+from edulite.school import accounts
 
 
 def _run(action):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from edulite import db
-from edulite.afterschool_service import generate_sessions
+from edulite.afterschool.service import generate_sessions
 from edulite.cli import edulite_cli
 from edulite.commands.rules import _range, _school
 

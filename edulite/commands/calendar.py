@@ -6,12 +6,12 @@ import click
 from sqlmodel import select
 
 from edulite import db
-from edulite.calendar import parse_day_kind
 from edulite.cli import edulite_cli
 from edulite.commands.imports import FILE
-from edulite.importers_read import Column, RowError, SheetError, day, optional, read_sheet, text, typed_rows
+from edulite.core.calendar import parse_day_kind
+from edulite.imports.sheets import Column, RowError, SheetError, day, optional, read_sheet, text, typed_rows
 from edulite.models import School
-from edulite.school_settings import set_calendar_days
+from edulite.school.settings import set_calendar_days
 
 CALENDAR_COLUMNS = [Column("date", "日期"), Column("kind", "类型"), Column("note", "备注", required=False)]
 

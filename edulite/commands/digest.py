@@ -11,7 +11,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from edulite import db, digest
+from edulite import db
+from edulite.alerts import digest
 from edulite.cli import edulite_cli
 from edulite.models import School
 

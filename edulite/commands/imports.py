@@ -7,9 +7,10 @@ import textwrap
 import click
 from sqlalchemy.exc import IntegrityError
 
-from edulite import db, importers
+from edulite import db
 from edulite.cli import edulite_cli
-from edulite.importers_read import HOMEWORK_COLUMNS, ROSTER_COLUMNS, SheetError, read_sheet
+from edulite.imports import load as importers
+from edulite.imports.sheets import HOMEWORK_COLUMNS, ROSTER_COLUMNS, SheetError, read_sheet
 
 FILE = click.Path(exists=True, dir_okay=False, readable=True)
 

@@ -13,7 +13,9 @@ from sqlmodel import col, select
 from werkzeug.security import check_password_hash
 
 from edulite import db
-from edulite.backup import (
+from edulite.cli import edulite_cli
+from edulite.models import User
+from edulite.ops.backup import (
     BackupError,
     backup_sqlite,
     check_copy,
@@ -21,9 +23,7 @@ from edulite.backup import (
     restore_sqlite,
     sqlite_path,
 )
-from edulite.cli import edulite_cli
-from edulite.deploycheck import Facts, check, has_errors
-from edulite.models import User
+from edulite.ops.deploycheck import Facts, check, has_errors
 
 DEMO_USERNAMES = ("admin", "district", "principal", "principal2", "teacher")
 # Exit status when nothing was copied because another tool must do it (PostgreSQL): cron must notice.
@@ -108,7 +108,7 @@ def _journal_mode(path: Path) -> str:
 
 
 def _demo_accounts(app: Flask) -> tuple[str, ...]:
-    from edulite.demo import DEMO_PASSWORD
+    from edulite.ops.demo import DEMO_PASSWORD
 
     with db.session_scope(app, write=False) as session:
         users = session.exec(select(User).where(col(User.username).in_(DEMO_USERNAMES), col(User.active))).all()

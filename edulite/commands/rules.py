@@ -9,14 +9,16 @@ from pathlib import Path
 import click
 from sqlmodel import col, select
 
-from edulite import alerts as alert_store
-from edulite import db, loads, rules
-from edulite.afterschool_queries import class_day_figures
-from edulite.calendar import parse_iso_day, week_start
+from edulite import db
+from edulite.afterschool.queries import class_day_figures
+from edulite.alerts import store as alert_store
 from edulite.cli import edulite_cli, today_local
+from edulite.core import rules
+from edulite.core.calendar import parse_iso_day, week_start
+from edulite.core.policy import PolicyLooser, policy_to_dict
+from edulite.homework import loads
 from edulite.models import Alert, District, School, SchoolClass
-from edulite.policy import PolicyLooser, policy_to_dict
-from edulite.school_settings import parse_policy, set_district_policy, set_school_policy
+from edulite.school.settings import parse_policy, set_district_policy, set_school_policy
 
 
 def _school(session, name: str) -> School:

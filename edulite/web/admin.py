@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from edulite import queries
 from edulite.auth import login_required
 from edulite.db import get_session
+from edulite.school import queries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from edulite.policy import Policy, parse_hhmm
-from edulite.rules import Alert
+from edulite.core.policy import Policy, parse_hhmm
+from edulite.core.rules import Alert
 
 ACTIVITY_LABELS = {
     "supervised_homework": _l("Supervised homework"),

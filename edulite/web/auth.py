@@ -12,11 +12,12 @@ from werkzeug.exceptions import TooManyRequests
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from edulite import queries, services
 from edulite.auth import home_endpoint, login_required, login_throttle, sign_in, sign_out, verify
 from edulite.db import get_session
 from edulite.i18n import LANG_COOKIE
 from edulite.models import User
+from edulite.school import audit as services
+from edulite.school import queries
 from edulite.web.forms import LoginForm
 
 bp = Blueprint("auth", __name__)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template
 
-from edulite import dashboard, district
 from edulite.auth import login_required
 from edulite.db import get_session
+from edulite.reports import district
+from edulite.reports import week as dashboard
 from edulite.web.params import local_today, week_context
 
 bp = Blueprint("district", __name__, url_prefix="/district")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from flask import current_app, request
 
-from edulite.calendar import parse_iso_day, today_in, week_start
+from edulite.core.calendar import parse_iso_day, today_in, week_start
 
 
 def local_today() -> date:

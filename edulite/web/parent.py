@@ -15,8 +15,8 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from edulite import publication
 from edulite.db import get_session
+from edulite.reports import publication
 from edulite.web.afterschool_text import labels
 
 bp = Blueprint("parent", __name__, url_prefix="/c")

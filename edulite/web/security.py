@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import Flask, g, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from edulite.assets import ASSETS, script_src
 from edulite.auth import load_user
+from edulite.ops.assets import ASSETS, script_src
 
 
 def content_security_policy(config) -> str:

@@ -5,13 +5,14 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from edulite import afterschool, alerts
-from edulite.afterschool_input import SessionTexts
-from edulite.afterschool_service import adjust_session
-from edulite.calendar import DayKind
+from edulite.afterschool import alerts as afterschool
+from edulite.afterschool.input import SessionTexts
+from edulite.afterschool.service import adjust_session
+from edulite.alerts import store as alerts
+from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import Alert
-from edulite.school_settings import set_calendar_days, set_school_policy
+from edulite.school.settings import set_calendar_days, set_school_policy
 from tests.afterschool_helpers import MON, WED, add_session
 
 WEEK = [MON + timedelta(days=n) for n in range(5)]

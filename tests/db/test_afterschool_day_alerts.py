@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from edulite import afterschool
+from edulite.afterschool import alerts as afterschool
 from edulite.db import session_scope
 from edulite.models import Alert, utcnow
 from tests.afterschool_helpers import MON, add_session

@@ -6,13 +6,13 @@ from datetime import date, time, timedelta
 import pytest
 from sqlmodel import select
 
-from edulite import afterschool_service as svc
-from edulite.afterschool_input import SessionTexts
-from edulite.afterschool_queries import ClassSession, class_day_figures, class_week_sessions
-from edulite.calendar import DayKind
+from edulite.afterschool import service as svc
+from edulite.afterschool.input import SessionTexts
+from edulite.afterschool.queries import ClassSession, class_day_figures, class_week_sessions
+from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import AfterSchoolSession, Alert, AuditEntry, SessionClass
-from edulite.school_settings import set_calendar_days
+from edulite.school.settings import set_calendar_days
 from tests.afterschool_helpers import MON, WED, add_plan, add_session
 
 NEXT_MON = MON + timedelta(days=7)

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from edulite.afterschool_input import SessionTexts
-from edulite.afterschool_service import log_session
-from edulite.afterschool_week import week_summary
+from edulite.afterschool.input import SessionTexts
+from edulite.afterschool.service import log_session
+from edulite.afterschool.week import week_summary
 from edulite.db import session_scope
 from tests.afterschool_helpers import MON, add_session
 

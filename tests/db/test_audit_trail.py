@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from edulite.db import get_db, session_scope
-from edulite.services import audit
+from edulite.school.audit import audit
 
 
 def test_the_database_refuses_to_change_or_delete_an_audit_entry(any_app, any_world):

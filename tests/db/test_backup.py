@@ -12,9 +12,9 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from edulite import create_app
-from edulite.backup import BackupError, backup_sqlite, check_copy, restore_sqlite, rotate, sqlite_path, table_counts
 from edulite.db import MIGRATIONS, get_db, session_scope
 from edulite.models import AuditEntry, HomeworkItem
+from edulite.ops.backup import BackupError, backup_sqlite, check_copy, restore_sqlite, rotate, sqlite_path, table_counts
 from tests.conftest import base_config
 
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
@@ -172,8 +172,8 @@ def test_on_postgresql_backup_prints_the_pg_dump_command_without_the_password(tm
 def test_check_deploy_reads_the_live_database_and_exits_non_zero_on_errors(app, world, runner):
     from werkzeug.security import generate_password_hash
 
-    from edulite.demo import DEMO_PASSWORD
     from edulite.models import User
+    from edulite.ops.demo import DEMO_PASSWORD
 
     with session_scope(app) as s:
         s.get(User, world.admin.id).password_hash = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1000")

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
-from edulite import dashboard
 from edulite.db import get_db, session_scope
 from edulite.models import HomeworkItem, SchoolClass
+from edulite.reports import week as dashboard
 from tests.factories import add_item
 
 MON = date(2026, 11, 16)

@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from edulite import alerts
+from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from edulite.models import Alert, DigestDelivery, School
 from tests.factories import add_item

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import func, select
 
-from edulite import homework
 from edulite.auth import Scope
 from edulite.db import session_scope
-from edulite.history import item_history
-from edulite.homework_input import HomeworkInput, InvalidHomework
+from edulite.homework import service as homework
+from edulite.homework.history import item_history
+from edulite.homework.input import HomeworkInput, InvalidHomework
 from edulite.models import Alert, AuditEntry, HomeworkItem, HomeworkRevision
 
 DAY = date(2026, 11, 17)  # a Tuesday

@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, select
 from werkzeug.security import check_password_hash
 
-from edulite import importers
 from edulite.db import session_scope
+from edulite.imports import load as importers
 from edulite.models import (
     Assignment,
     AuditEntry,

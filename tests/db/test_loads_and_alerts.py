@@ -5,8 +5,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from edulite import alerts, loads
+from edulite.alerts import store as alerts
 from edulite.db import session_scope
+from edulite.homework import loads
 from edulite.models import Alert
 from tests.factories import add_item
 

@@ -3,8 +3,8 @@
 import json
 from datetime import date
 
-from edulite import loads
 from edulite.db import session_scope
+from edulite.homework import loads
 from tests.factories import add_item
 
 

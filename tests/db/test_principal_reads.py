@@ -3,9 +3,12 @@
 import json
 from datetime import date, timedelta
 
-from edulite import alert_actions, alert_inbox, alerts, class_day, exports, records
+from edulite.alerts import actions as alert_actions
+from edulite.alerts import inbox as alert_inbox
+from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from edulite.models import HomeworkRevision
+from edulite.reports import class_day, exports, records
 from tests.factories import add_item
 
 MON = date(2026, 11, 16)

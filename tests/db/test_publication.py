@@ -2,9 +2,9 @@
 
 from datetime import date, timedelta
 
-from edulite import publication
 from edulite.db import session_scope
 from edulite.models import ClassLink, utcnow
+from edulite.reports import publication
 from tests.factories import add_item
 
 MON = date(2026, 11, 16)

@@ -19,9 +19,9 @@ from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from edulite import create_app
-from edulite.assets import ASSETS, fetch
 from edulite.db import get_db, session_scope, upgrade
-from edulite.demo import DEMO_PASSWORD, DemoLogins, build_demo
+from edulite.ops.assets import ASSETS, fetch
+from edulite.ops.demo import DEMO_PASSWORD, DemoLogins, build_demo
 from tests.conftest import base_config
 from tests.factories import TEST_HASH_METHOD, World, make_world
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from edulite.demo import DEMO_PASSWORD
+from edulite.ops.demo import DEMO_PASSWORD
 
 # The live-server and browser fixtures come from the e2e helper's tests/e2e/conftest.py.
 e2e = pytest.importorskip("tests.e2e.conftest", reason="the e2e fixtures (tests/e2e/conftest.py) are not merged yet")

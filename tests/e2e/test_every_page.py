@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from edulite.db import session_scope
-from edulite.demo import DEMO_PASSWORD
 from edulite.models import AfterSchoolSession, Alert, HomeworkItem, School, SchoolClass, User
+from edulite.ops.demo import DEMO_PASSWORD
 from tests.e2e.conftest import login, sign_out
 from tests.e2e.server import today_local
 

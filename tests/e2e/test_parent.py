@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from edulite import loads, publication
-from edulite.calendar import week_start
+from edulite.core.calendar import week_start
 from edulite.db import session_scope
+from edulite.homework import loads
+from edulite.reports import publication
 
 # The live-server fixtures come with the browser-test infrastructure (wt-e2e); until it is merged, skip.
 server = pytest.importorskip("tests.e2e.server", reason="e2e fixtures (tests/e2e/conftest.py) not merged yet")

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from edulite.db import session_scope
-from edulite.demo import DEMO_PASSWORD
 from edulite.models import Alert
+from edulite.ops.demo import DEMO_PASSWORD
 
 # The live-server and browser fixtures come with the browser-test infrastructure (tests/e2e/conftest.py).
 login = pytest.importorskip("tests.e2e.conftest", reason="browser-test fixtures not merged yet").login

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from edulite.demo import DEMO_PASSWORD
+from edulite.ops.demo import DEMO_PASSWORD
 from tests.e2e.conftest import login, sign_out
 
 

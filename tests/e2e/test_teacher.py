@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from edulite.demo import DEMO_PASSWORD
+from edulite.ops.demo import DEMO_PASSWORD
 
 # The live-server and phone-browser fixtures come with the browser-test infrastructure (tests/e2e/conftest.py);
 # until that is merged this module skips instead of breaking collection.

@@ -4,8 +4,8 @@ from datetime import date, time
 
 import pytest
 
-from edulite.afterschool_input import Invalid, PlanTexts, SessionTexts, parse_plan, parse_session
-from edulite.calendar import DayKind, SchoolCalendar
+from edulite.afterschool.input import Invalid, PlanTexts, SessionTexts, parse_plan, parse_session
+from edulite.core.calendar import DayKind, SchoolCalendar
 
 MON = date(2026, 11, 16)
 WED = date(2026, 11, 18)

@@ -3,7 +3,7 @@ logged count; a grade adds up its classes."""
 
 from datetime import date, time, timedelta
 
-from edulite.rules_afterschool import Session, Share, class_share, day_counts, participation
+from edulite.core.afterschool_rules import Session, Share, class_share, day_counts, participation
 
 MON = date(2026, 11, 23)
 TUE = MON + timedelta(days=1)

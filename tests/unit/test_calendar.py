@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from edulite.calendar import (
+from edulite.core.calendar import (
     DayKind,
     FrozenDict,
     SchoolCalendar,

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from edulite import charts
-from edulite.digest import in_quiet_hours, robot_payload
+from edulite.alerts.digest import in_quiet_hours, robot_payload
+from edulite.core import charts
 from tests.unit.test_pure_imports import impure_imports
 
-SOURCE = Path(__file__).resolve().parents[2] / "edulite" / "charts.py"
+SOURCE = Path(__file__).resolve().parents[2] / "edulite" / "core" / "charts.py"
 
 
 def test_charts_imports_only_the_standard_library():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from edulite.charts_afterschool import BAR, EMPTY, LOW, chart_height, participation_chart
+from edulite.core.charts_afterschool import BAR, EMPTY, LOW, chart_height, participation_chart
 from tests.unit.test_pure_imports import impure_imports
 
 
@@ -51,5 +51,6 @@ def test_the_chart_grows_with_its_bars_so_labels_stay_readable():
 
 
 def test_the_builder_imports_only_the_standard_library():
-    source = (Path(__file__).resolve().parents[2] / "edulite" / "charts_afterschool.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parents[2] / "edulite" / "core" / "charts_afterschool.py").read_text(
+        encoding="utf-8")
     assert impure_imports(source) == []

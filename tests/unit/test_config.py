@@ -7,6 +7,8 @@ from edulite import create_app
 
 def test_the_app_refuses_to_start_in_production_with_the_default_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    # An instance folder without config.py, as on a fresh clone (a developer's own may hold a real key).
+    monkeypatch.setattr("edulite.ROOT", tmp_path)
     with pytest.raises(RuntimeError, match="default SECRET_KEY"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
 
@@ -24,7 +26,7 @@ def test_https_turns_on_secure_cookies(tmp_path):
 
 
 def test_an_install_gets_its_own_secret_key_once(tmp_path):
-    from edulite.instance import ensure_config
+    from edulite.ops.instance import ensure_config
 
     written = ensure_config(tmp_path)
     first = written.read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from edulite.config import DEFAULT_SECRET_KEY, Config
-from edulite.deploycheck import Facts, check, has_errors
+from edulite.ops.deploycheck import Facts, check, has_errors
 
 SAFE = {
     **{k: v for k, v in vars(Config).items() if k.isupper()},

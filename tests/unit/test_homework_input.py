@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from edulite.homework_input import MESSAGES, HomeworkInput, InvalidHomework, clean_text, parse_homework
+from edulite.homework.input import MESSAGES, HomeworkInput, InvalidHomework, clean_text, parse_homework
 
 GOOD = {"subject_id": "2", "description": "练习册", "kind": "written", "required": "1", "location": "home",
         "minutes": "20", "set_date": "2026-11-17", "due_date": ""}

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from edulite.importers_read import (
+from edulite.imports.sheets import (
     HOMEWORK_CELLS,
     HOMEWORK_COLUMNS,
     ROSTER_COLUMNS,
@@ -147,7 +147,7 @@ def homework(**cells):
 
 
 def typed(*rows):
-    from edulite.importers_read import Sheet
+    from edulite.imports.sheets import Sheet
 
     return typed_rows(Sheet(list(enumerate(rows, 2))), HOMEWORK_CELLS, HOMEWORK_COLUMNS)
 
@@ -170,7 +170,7 @@ def test_the_importers_import_neither_flask_nor_click():
     import ast
     from pathlib import Path
 
-    for name in ("importers.py", "importers_read.py"):
+    for name in ("imports/load.py", "imports/sheets.py"):
         tree = ast.parse((Path(__file__).parents[2] / "edulite" / name).read_text(encoding="utf-8"))
         modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from edulite.calendar import DayKind
-from edulite.policy import (
+from edulite.core.calendar import DayKind
+from edulite.core.policy import (
     NATIONAL,
     Policy,
     PolicyLooser,

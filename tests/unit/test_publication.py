@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from edulite.publication import today_in, verdict, week_of
+from edulite.reports.publication import today_in, verdict, week_of
 
 MON, WED = date(2026, 11, 16), date(2026, 11, 18)
 

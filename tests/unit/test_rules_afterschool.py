@@ -5,9 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from edulite.calendar import DayKind, SchoolCalendar
-from edulite.policy import NATIONAL, tighten
-from edulite.rules_afterschool import (
+from edulite.core.afterschool_rules import (
     ACTIVITIES,
     Session,
     day_preview,
@@ -16,6 +14,8 @@ from edulite.rules_afterschool import (
     service_spans,
     week_coverage_alerts,
 )
+from edulite.core.calendar import DayKind, SchoolCalendar
+from edulite.core.policy import NATIONAL, tighten
 
 MON = date(2026, 11, 23)
 WEEK = [MON + timedelta(days=n) for n in range(5)]

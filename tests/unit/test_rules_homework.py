@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from edulite.calendar import DayKind, SchoolCalendar
-from edulite.policy import NATIONAL, tighten
-from edulite.rules import (
+from edulite.core.calendar import DayKind, SchoolCalendar
+from edulite.core.policy import NATIONAL, tighten
+from edulite.core.rules import (
     Alert,
     DayLoad,
     Item,

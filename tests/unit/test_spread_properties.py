@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edulite.calendar import DayKind, SchoolCalendar
-from edulite.policy import NATIONAL, tighten
-from edulite.rules import (
+from edulite.core.calendar import DayKind, SchoolCalendar
+from edulite.core.policy import NATIONAL, tighten
+from edulite.core.rules import (
     KINDS,
     LOCATIONS,
     Item,

@@ -271,10 +271,10 @@ def _class_view(*, leaky=False, writes_first=False):
     """A view on one class, scoped properly or not, to prove that the matrix tells the difference."""
     from flask import abort, g
 
-    from edulite import services
     from edulite.auth import login_required
     from edulite.db import get_session
     from edulite.models import School
+    from edulite.school import audit as services
 
     @login_required("teacher", "principal", "district")
     def view(class_id):

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from edulite import afterschool, digest
+from edulite.afterschool import alerts as afterschool
+from edulite.alerts import digest
 from edulite.commands.digest import render
 from edulite.db import session_scope
 from edulite.models import Alert, utcnow

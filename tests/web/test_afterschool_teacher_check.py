@@ -15,7 +15,7 @@ HINT = "The day's service should end between 17:30 and 18:00 and last at least 1
 
 @pytest.fixture(autouse=True)
 def wednesday(monkeypatch):
-    monkeypatch.setattr("edulite.web.afterschool_teacher.school_today", lambda *_a, **_k: WED)
+    monkeypatch.setattr("edulite.web.teacher.afterschool.school_today", lambda *_a, **_k: WED)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import render_template_string
 
-from edulite.alert_actions import TRANSITIONS
+from edulite.alerts.actions import TRANSITIONS
 from tests.web.teacher_support import entry, items, today
 
 ROOT = Path(__file__).resolve().parents[2]

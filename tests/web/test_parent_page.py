@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from edulite import publication
 from edulite.db import session_scope
 from edulite.models import HomeworkItem
+from edulite.reports import publication
 from tests.factories import add_item
 from tests.web.parent_support import MON, TOKEN, add_link, day_figures, page
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from edulite import alerts
+from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from tests.factories import add_item
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from edulite import alerts
+from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from edulite.models import AuditEntry, InspectionRecord
 from tests.factories import add_item

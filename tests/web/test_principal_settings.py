@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from edulite import loads
 from edulite.db import session_scope
+from edulite.homework import loads
 from edulite.models import Alert, Assignment, CalendarDay, ClassLink, PolicyVersion, SchoolClass
-from edulite.web.principal_policy import FIELDS, name_of
+from edulite.web.principal.policy import FIELDS, name_of
 from tests.factories import add_item
 
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()

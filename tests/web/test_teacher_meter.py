@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from edulite.db import session_scope
-from edulite.school_settings import set_school_policy
+from edulite.school.settings import set_school_policy
 from tests.factories import add_item
 from tests.web.teacher_support import HX, entry, sign_in, today
 

@@ -1,0 +1,1 @@
+"""Homework items: input validation, writes (service), reads (queries, loads), the budget and history."""

@@ -1,0 +1,188 @@
+"""What a teacher typed, validated before any row is built; errors as message ids next to each field.
+
+Message ids are English and marked with _l so that tools/i18n_missing.py extracts them; the web layer
+translates them (this module stays free of Flask).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from edulite.core.rules import KINDS, LOCATIONS
+from edulite.homework.loads import MAX_SPREAD_DAYS
+
+KIND_CHOICES, LOCATION_CHOICES = KINDS, LOCATIONS
+
+MAX_MINUTES = 240
+MAX_DESCRIPTION = 500
+MAX_REASON = 300
+# A teacher logs today's homework, catches up on last week's or prepares next week's; no further.
+SET_DATE_WINDOW_DAYS = 7
+# Control characters (keeping the newline) and the bidirectional overrides that can disguise text.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _l(text: str) -> str:
+    """Mark a message id for translation; the web layer translates it for the reader."""
+    return text
+
+
+MESSAGES = {
+    "form": _l("Check the entry and try again."),
+    "subject_id": _l("Choose one of the subjects you teach in this class."),
+    "description": _l("Describe the homework in a few words."),
+    "description_long": _l("The description can be at most %(max)s characters."),
+    "kind": _l("Choose a type."),
+    "required": _l("Choose required or optional."),
+    "location": _l("Choose where it is to be done."),
+    "minutes": _l("Minutes must be a whole number from 1 to %(max)s."),
+    "set_date": _l("Enter the date it is set, as year-month-day."),
+    "set_date_window": _l("The set date must be within %(days)s days of today."),
+    "due_date": _l("Enter the due date as year-month-day, or leave it empty."),
+    "due_before_set": _l("The due date cannot be before the set date."),
+    "due_too_far": _l("The due date can be at most %(days)s days after the set date."),
+    "confirm_over": _l("This entry goes against the rules shown above: tick the box and give a reason to save "
+                       "it anyway."),
+    "over_reason": _l("Give a reason (at most %(max)s characters)."),
+    "blocked": _l("Your school does not allow saving homework over the limit. Shorten it, have it done "
+                  "in class or in after-school service, or set it for another day."),
+    "locked": _l("This entry can no longer be changed: entries can be edited on the day they are set."),
+    "withdrawn": _l("This entry was withdrawn."),
+    "already_logged": _l("You have already logged homework for this subject on this day; withdraw it first."),
+}
+PARAMS = {"description_long": {"max": MAX_DESCRIPTION}, "minutes": {"max": MAX_MINUTES},
+          "set_date_window": {"days": SET_DATE_WINDOW_DAYS}, "due_too_far": {"days": MAX_SPREAD_DAYS},
+          "over_reason": {"max": MAX_REASON}}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One message for one field: a message id and its parameters."""
+
+    code: str
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code]
+
+    @property
+    def params(self) -> dict:
+        return PARAMS.get(self.code, {})
+
+
+@dataclass
+class InvalidHomework(ValueError):
+    """Bad input: problems by field name ("form" for the entry as a whole). Nothing was written."""
+
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+    @classmethod
+    def one(cls, field_name: str, code: str) -> InvalidHomework:
+        return cls({field_name: [Problem(code)]})
+
+    def __str__(self) -> str:
+        return "; ".join(f"{k}: {p.code}" for k, ps in self.problems.items() for p in ps)
+
+
+def clean_text(value: object) -> str:
+    """Strip control characters and surrounding space; Windows line ends become newlines."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+class HomeworkInput(BaseModel):
+    """One entry as typed; building it validates everything that does not depend on today's date."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # Declared first: the checks of description and minutes below read it.
+    no_homework: bool = False
+    class_id: int
+    # Bounded: a 20-digit id would overflow the database's integer instead of meaning "not yours".
+    subject_id: int = Field(ge=1, le=2**31 - 1)
+    description: str = ""
+    kind: Literal["written", "oral", "reading", "practical", "exercise", "arts"] = "written"
+    required: bool = True
+    location: Literal["class", "after_school", "home"] = "home"
+    minutes: int
+    set_date: date
+    due_date: date | None = None
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> str:
+        return clean_text(value)
+
+    @field_validator("description")
+    @classmethod
+    def _described(cls, text: str, info: ValidationInfo) -> str:
+        if len(text) > MAX_DESCRIPTION:
+            raise PydanticCustomError("description_long", "too long")
+        if not text and not info.data.get("no_homework"):
+            raise PydanticCustomError("description", "required")
+        return text
+
+    @field_validator("minutes", mode="before")
+    @classmethod
+    def _digits(cls, value: object) -> object:
+        # Chinese input methods often type full-width digits (１５).
+        return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+    @field_validator("minutes")
+    @classmethod
+    def _in_range(cls, minutes: int, info: ValidationInfo) -> int:
+        lowest = 0 if info.data.get("no_homework") else 1
+        if not lowest <= minutes <= MAX_MINUTES:
+            raise PydanticCustomError("minutes", "out of range")
+        return minutes
+
+    @field_validator("due_date", mode="before")
+    @classmethod
+    def _optional(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("due_date")
+    @classmethod
+    def _after_set(cls, due: date | None, info: ValidationInfo) -> date | None:
+        set_date = info.data.get("set_date")
+        if due is None or set_date is None:
+            return due
+        if due < set_date:
+            raise PydanticCustomError("due_before_set", "due before set")
+        if due > set_date + timedelta(days=MAX_SPREAD_DAYS):
+            raise PydanticCustomError("due_too_far", "due too far")
+        return due
+
+
+def parse_homework(raw: Mapping[str, object], *, class_id: int) -> HomeworkInput:
+    """Build a HomeworkInput from form fields, or raise InvalidHomework listing every field's problem."""
+    data = {k: v for k, v in raw.items() if k in HomeworkInput.model_fields and k != "class_id"}
+    data["class_id"] = class_id
+    try:
+        return HomeworkInput.model_validate(data)
+    except ValidationError as error:
+        problems: dict[str, list[Problem]] = {}
+        for err in error.errors():
+            name = str(err["loc"][0]) if err["loc"] else "form"
+            # Our own checks name their message; pydantic's (not a number, not a date ...) get the field's.
+            code = err["type"] if err["type"] in MESSAGES else name if name in MESSAGES else "form"
+            problems.setdefault(name, []).append(Problem(code))
+        raise InvalidHomework(problems) from None
+
+
+def check_dates(data: HomeworkInput, *, today: date) -> None:
+    """The set date must be near today: a typo in the year must not file homework in another term."""
+    if abs((data.set_date - today).days) > SET_DATE_WINDOW_DAYS:
+        raise InvalidHomework.one("set_date", "set_date_window")
+
+
+def clean_reason(reason: str | None) -> str:
+    return clean_text(reason)

@@ -1,0 +1,142 @@
+"""Reads that feed the engine: a school's calendar, the policy in force, and homework over a range.
+
+Single-evening items (nearly all of them) are summed in SQL per class, subject, kind and evening;
+only multi-evening items are loaded one by one, because the engine spreads them over evenings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from edulite.core import rules
+from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
+from edulite.core.policy import NATIONAL, Policy, tighten
+from edulite.models import CalendarDay, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
+
+# Longest span between set and due date that a teacher may enter; bounds the look-back of loads.
+MAX_SPREAD_DAYS = 31
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    class_id: int
+    name: str
+    grade: int
+    headcount: int
+
+
+@dataclass(frozen=True)
+class ClassLoads:
+    klass: ClassInfo
+    days: tuple[rules.DayLoad, ...]
+    weekly_average: float | None
+
+
+def school_today(session: Session, *, school_id: int, now: datetime | None = None) -> date:
+    """Today where the school is (the server may run in UTC)."""
+    school = session.get(School, school_id)
+    return today_in(school.timezone if school else None, now)
+
+
+def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
+    rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
+    return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
+
+
+def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
+    school = session.get(School, school_id)
+    district = session.exec(
+        select(PolicyVersion).where(PolicyVersion.district_id == school.district_id,
+                                    col(PolicyVersion.school_id).is_(None))
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
+    own = session.exec(
+        select(PolicyVersion).where(PolicyVersion.school_id == school_id)
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
+    return list(district), list(own)
+
+
+def _latest(versions: list[PolicyVersion], day: date) -> dict:
+    chosen = [v for v in versions if v.effective_from <= day]
+    return json.loads(chosen[-1].data) if chosen else {}
+
+
+def _compose(district: list[PolicyVersion], own: list[PolicyVersion], day: date) -> Policy:
+    return tighten(tighten(NATIONAL, _latest(district, day)), _latest(own, day))
+
+
+def policy_in_force(session: Session, *, school_id: int, day: date) -> Policy:
+    """National floor, then the district default, then the school's stricter override, as of day."""
+    district, own = _versions(session, school_id)
+    return _compose(district, own, day)
+
+
+def policy_periods(session: Session, *, school_id: int, start: date, end: date) -> list[tuple[date, date, Policy]]:
+    """Split [start, end) where a policy version takes effect, so each day is judged by its own policy."""
+    district, own = _versions(session, school_id)
+    cuts = sorted({start, end} | {v.effective_from for v in district + own if start < v.effective_from < end})
+    return [(a, b, _compose(district, own, a)) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def classes(session: Session, *, school_id: int, class_ids: list[int] | None = None) -> list[ClassInfo]:
+    query = select(SchoolClass.id, SchoolClass.name, SchoolClass.grade, SchoolClass.headcount).where(
+        SchoolClass.school_id == school_id, SchoolClass.active)
+    if class_ids is not None:
+        query = query.where(col(SchoolClass.id).in_(class_ids))
+    return [ClassInfo(*row) for row in session.exec(query.order_by(SchoolClass.grade, SchoolClass.name)).all()]
+
+
+def _live(query, school_id: int, class_ids: list[int] | None):
+    query = query.join(Subject, Subject.id == HomeworkItem.subject_id).join(
+        SchoolClass, SchoolClass.id == HomeworkItem.class_id).where(
+        SchoolClass.school_id == school_id, col(HomeworkItem.withdrawn).is_(False),
+        col(HomeworkItem.no_homework).is_(False))
+    if class_ids is not None:
+        query = query.where(col(HomeworkItem.class_id).in_(class_ids))
+    return query
+
+
+def engine_items(session: Session, *, school_id: int, start: date, end: date,
+                 class_ids: list[int] | None = None) -> list[rules.Item]:
+    """Every live item whose evenings touch [start, end), as the engine's plain Items."""
+    single = _live(
+        select(HomeworkItem.class_id, Subject.name, HomeworkItem.kind, HomeworkItem.required,
+               HomeworkItem.location, HomeworkItem.set_date, func.sum(HomeworkItem.minutes))
+        .where(HomeworkItem.set_date >= start, HomeworkItem.set_date < end,
+               HomeworkItem.last_evening == HomeworkItem.set_date)
+        .group_by(HomeworkItem.class_id, Subject.name, HomeworkItem.kind, HomeworkItem.required,
+                  HomeworkItem.location, HomeworkItem.set_date), school_id, class_ids)
+    multi = _live(
+        select(HomeworkItem.id, HomeworkItem.class_id, Subject.name, HomeworkItem.kind, HomeworkItem.required,
+               HomeworkItem.location, HomeworkItem.minutes, HomeworkItem.set_date, HomeworkItem.due_date)
+        .where(HomeworkItem.set_date >= start - timedelta(days=MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
+               HomeworkItem.last_evening > HomeworkItem.set_date, HomeworkItem.last_evening >= start),
+        school_id, class_ids)
+    items = [rules.Item(None, cid, subject, kind, bool(req), loc, int(total), day)
+             for cid, subject, kind, req, loc, day, total in session.exec(single).all()]
+    items += [rules.Item(iid, cid, subject, kind, bool(req), loc, minutes, day, due)
+              for iid, cid, subject, kind, req, loc, minutes, day, due in session.exec(multi).all()]
+    return items
+
+
+def class_loads(session: Session, *, school_id: int, start: date, end: date,
+                class_ids: list[int] | None = None) -> list[ClassLoads]:
+    """Daily loads of each class over [start, end), each day judged by the policy then in force."""
+    calendar = school_calendar(session, school_id=school_id)
+    periods = policy_periods(session, school_id=school_id, start=start, end=end)
+    items = engine_items(session, school_id=school_id, start=start, end=end, class_ids=class_ids)
+    by_class: dict[int, list[rules.Item]] = {}
+    for item in items:
+        by_class.setdefault(item.class_id, []).append(item)
+    out = []
+    for klass in classes(session, school_id=school_id, class_ids=class_ids):
+        days: list[rules.DayLoad] = []
+        for a, b, policy in periods:
+            days += rules.day_loads(by_class.get(klass.class_id, []), class_id=klass.class_id, grade=klass.grade,
+                                    calendar=calendar, policy=policy, start=a, end=b)
+        out.append(ClassLoads(klass, tuple(days), rules.weekly_average(days)))
+    return out

@@ -1,0 +1,195 @@
+"""Reads for the teacher's pages: each class's evening with every subject's entries, and copy sources.
+
+Every function takes the caller's scope; a class the teacher does not teach returns nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from edulite.auth import Scope
+from edulite.core import rules
+from edulite.homework import budget, loads
+from edulite.homework.service import editable
+from edulite.models import Assignment, HomeworkItem, SchoolClass, Subject, User
+
+COPY_DAYS = 21
+COPY_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class DayItem:
+    """One entry done on the evening shown, with who set it and what this evening's share is."""
+
+    id: int
+    subject: str
+    subject_id: int
+    teacher: str
+    description: str
+    kind: str
+    required: bool
+    location: str
+    minutes: int  # this evening's share of a multi-evening item
+    total_minutes: int
+    set_date: date
+    due_date: date | None
+    no_homework: bool
+    graded: bool
+    counts: bool
+    wording: tuple[str, ...]
+    mine: bool
+    editable: bool
+
+
+@dataclass(frozen=True)
+class ClassDay:
+    class_id: int
+    name: str
+    grade: int
+    day: date
+    load: rules.DayLoad
+    state: str
+    alerts: tuple[rules.Alert, ...]
+    items: tuple[DayItem, ...]
+    my_subjects: tuple[tuple[int, str], ...]
+    mode: str
+
+    @property
+    def left(self) -> int:
+        return self.load.cap - self.load.counted
+
+    def logged(self, subject_id: int) -> bool:
+        return any(item.subject_id == subject_id for item in self.items if item.set_date == self.day)
+
+
+def my_subjects(session: Session, *, scope: Scope) -> dict[int, list[tuple[int, str]]]:
+    """The subjects the teacher teaches, by class (only classes of the teacher's school)."""
+    rows = session.exec(
+        select(Assignment.class_id, Subject.id, Subject.name)
+        .join(Subject, Subject.id == Assignment.subject_id)
+        .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+        .where(Assignment.teacher_id == scope.user_id, SchoolClass.school_id == scope.school_id,
+               SchoolClass.active)
+        .order_by(SchoolClass.grade, SchoolClass.name, Subject.name)).all()
+    out: dict[int, list[tuple[int, str]]] = {}
+    for class_id, subject_id, name in rows:
+        out.setdefault(class_id, []).append((subject_id, name))
+    return out
+
+
+def state_of(load: rules.DayLoad, alerts: list[rules.Alert]) -> str:
+    """ok / near / over with the thresholds of rules.preview: near above 80 % of the cap."""
+    if alerts or load.counted > load.cap:
+        return "over"
+    return "ok" if load.counted * 5 <= load.cap * 4 else "near"
+
+
+def _day_items(session: Session, scope: Scope, class_ids: list[int], day: date, today: date,
+               mine: dict[int, list[tuple[int, str]]]) -> dict[int, list[DayItem]]:
+    zone = budget.school_zone(session, school_id=scope.school_id)
+    policy = loads.policy_in_force(session, school_id=scope.school_id, day=day)
+    rows = session.exec(
+        select(HomeworkItem, Subject.name, User.display_name)
+        .join(Subject, Subject.id == HomeworkItem.subject_id).join(User, User.id == HomeworkItem.teacher_id)
+        .where(col(HomeworkItem.class_id).in_(class_ids), col(HomeworkItem.withdrawn).is_(False),
+               HomeworkItem.set_date <= day, HomeworkItem.set_date >= day - timedelta(days=loads.MAX_SPREAD_DAYS),
+               HomeworkItem.last_evening >= day)
+        .order_by(Subject.name, HomeworkItem.created_at)).all()
+    out: dict[int, list[DayItem]] = {}
+    for item, subject, teacher in rows:
+        engine = rules.Item(item.id, item.class_id, subject, item.kind, item.required, item.location,
+                            item.minutes, item.set_date, item.due_date, item.description)
+        is_mine = (item.subject_id, subject) in mine.get(item.class_id, [])
+        created_on = budget.local_date(item.created_at, zone)
+        out.setdefault(item.class_id, []).append(DayItem(
+            item.id, subject, item.subject_id, teacher, item.description, item.kind, item.required,
+            item.location, rules.spread(engine).get(day, 0), item.minutes, item.set_date, item.due_date,
+            item.no_homework, item.graded, rules.counts_toward_cap(engine) and not item.no_homework,
+            tuple(text for _rule, text in rules.wording_problems(item.description, policy)),
+            is_mine, is_mine and editable(item, today=today, created_on=created_on)))
+    return out
+
+
+def class_days(session: Session, *, scope: Scope, day: date, today: date,
+               class_ids: list[int] | None = None) -> list[ClassDay]:
+    """The teacher's classes (or those of class_ids that the teacher teaches) on one evening."""
+    mine = my_subjects(session, scope=scope)
+    wanted = [cid for cid in mine if class_ids is None or cid in class_ids]
+    if not wanted:
+        return []
+    policy = loads.policy_in_force(session, school_id=scope.school_id, day=day)
+    items = _day_items(session, scope, wanted, day, today, mine)
+    out = []
+    for cl in loads.class_loads(session, school_id=scope.school_id, start=day, end=day + timedelta(days=1),
+                                class_ids=wanted):
+        (load,) = cl.days
+        found = rules.class_day_alerts(load, grade=cl.klass.grade, policy=policy)
+        out.append(ClassDay(cl.klass.class_id, cl.klass.name, cl.klass.grade, day, load, state_of(load, found),
+                            tuple(found), tuple(items.get(cl.klass.class_id, [])),
+                            tuple(mine[cl.klass.class_id]), policy.over_cap_mode))
+    return out
+
+
+def class_day(session: Session, *, scope: Scope, class_id: int, day: date, today: date) -> ClassDay | None:
+    found = class_days(session, scope=scope, day=day, today=today, class_ids=[class_id])
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class CopySource:
+    id: int
+    class_name: str
+    subject_id: int
+    subject: str
+    description: str
+    kind: str
+    minutes: int
+    set_date: date
+
+
+def copy_sources(session: Session, *, scope: Scope, class_id: int, day: date) -> list[CopySource]:
+    """Recent entries of the teacher's subjects in this class, or in a parallel class on the same subject."""
+    subjects = [sid for sid, _ in my_subjects(session, scope=scope).get(class_id, [])]
+    rows = session.exec(
+        select(HomeworkItem.id, SchoolClass.name, Subject.id, Subject.name, HomeworkItem.description,
+               HomeworkItem.kind, HomeworkItem.minutes, HomeworkItem.set_date, HomeworkItem.class_id)
+        .join(Subject, Subject.id == HomeworkItem.subject_id)
+        .join(SchoolClass, SchoolClass.id == HomeworkItem.class_id)
+        .join(Assignment, (Assignment.class_id == HomeworkItem.class_id)
+              & (Assignment.subject_id == HomeworkItem.subject_id))
+        .where(Assignment.teacher_id == scope.user_id, SchoolClass.school_id == scope.school_id,
+               col(HomeworkItem.subject_id).in_(subjects), col(HomeworkItem.withdrawn).is_(False),
+               col(HomeworkItem.no_homework).is_(False), HomeworkItem.set_date <= day,
+               HomeworkItem.set_date >= day - timedelta(days=COPY_DAYS))
+        .order_by(col(HomeworkItem.set_date).desc(), col(HomeworkItem.id).desc())).all()
+    seen: set[tuple] = set()
+    out = []
+    for iid, cname, sid, subject, text, kind, minutes, set_date, cid in rows:
+        if (cid == class_id and set_date == day) or (sid, text, kind, minutes) in seen:
+            continue
+        seen.add((sid, text, kind, minutes))
+        out.append(CopySource(iid, cname, sid, subject, text, kind, minutes, set_date))
+    return out[:COPY_LIMIT]
+
+
+def my_item(session: Session, *, scope: Scope, item_id: int) -> HomeworkItem | None:
+    """An entry of a class and subject the teacher teaches (to edit, copy or show), else None."""
+    return session.exec(
+        select(HomeworkItem)
+        .join(Assignment, (Assignment.class_id == HomeworkItem.class_id)
+              & (Assignment.subject_id == HomeworkItem.subject_id))
+        .join(SchoolClass, SchoolClass.id == HomeworkItem.class_id)
+        .where(HomeworkItem.id == item_id, Assignment.teacher_id == scope.user_id,
+               SchoolClass.school_id == scope.school_id)).first()
+
+
+def class_item(session: Session, *, scope: Scope, item_id: int) -> HomeworkItem | None:
+    """An entry of any subject in a class the teacher teaches (to look at, not to change), else None."""
+    return session.exec(
+        select(HomeworkItem).join(SchoolClass, SchoolClass.id == HomeworkItem.class_id)
+        .where(HomeworkItem.id == item_id, SchoolClass.school_id == scope.school_id,
+               col(HomeworkItem.class_id).in_(select(Assignment.class_id)
+                                              .where(Assignment.teacher_id == scope.user_id)))).first()

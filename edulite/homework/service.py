@@ -1,0 +1,242 @@
+"""Writes of homework entries: permission, validation, the budget re-check, history, audit, alerts.
+
+Every public function checks that the caller teaches the class AND subject, writes a HomeworkRevision
+snapshot (edits and withdrawals never overwrite history), appends to the audit trail, recomputes the
+class's alerts in the same transaction and commits.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from edulite.alerts import store as alerts
+from edulite.auth import Scope
+from edulite.core import rules
+from edulite.homework import budget
+from edulite.homework.input import MAX_REASON, HomeworkInput, InvalidHomework, Problem, check_dates, clean_reason
+from edulite.models import Assignment, HomeworkItem, HomeworkRevision, SchoolClass, Subject, utcnow
+from edulite.school.audit import audit
+
+# A retried save (the answer to the first tap was lost on a weak connection) must not log it twice.
+RETRY_WINDOW = timedelta(minutes=10)
+FIELDS = ("description", "kind", "required", "location", "minutes", "set_date", "due_date")
+
+
+class Forbidden(PermissionError):
+    """The caller does not teach this class and subject (or it belongs to another school)."""
+
+
+class NotFound(LookupError):
+    pass
+
+
+def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int) -> SchoolClass:
+    klass = session.exec(
+        select(SchoolClass).join(Assignment, Assignment.class_id == SchoolClass.id)
+        .where(SchoolClass.id == class_id, SchoolClass.school_id == scope.school_id,
+               Assignment.subject_id == subject_id, Assignment.teacher_id == scope.user_id)
+        # Two teachers saving for one class at once must each see the other's minutes (PostgreSQL).
+        .with_for_update(of=SchoolClass)
+    ).first()
+    if scope.role != "teacher" or klass is None:
+        raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")
+    return klass
+
+
+def _item(session: Session, scope: Scope, item_id: int) -> tuple[HomeworkItem, SchoolClass]:
+    item = session.get(HomeworkItem, item_id)
+    if item is None:
+        raise NotFound(f"homework item {item_id}")
+    return item, _class_for(session, scope, item.class_id, item.subject_id)
+
+
+def snapshot(session: Session, item: HomeworkItem) -> dict:
+    subject = session.get(Subject, item.subject_id)
+    return {"subject": subject.name if subject else "", "subject_id": item.subject_id,
+            "description": item.description, "kind": item.kind, "required": item.required,
+            "location": item.location, "minutes": item.minutes, "set_date": item.set_date.isoformat(),
+            "due_date": item.due_date.isoformat() if item.due_date else None,
+            "no_homework": item.no_homework, "graded": item.graded, "withdrawn": item.withdrawn,
+            "over_cap_reason": item.over_cap_reason}
+
+
+def editable(item: HomeworkItem, *, today: date, created_on: date) -> bool:
+    """Same-day rule: editable until its set date has passed, or on the day it was logged."""
+    return not item.withdrawn and (today <= item.set_date or created_on == today)
+
+
+def _created_on(session: Session, item: HomeworkItem, school_id: int) -> date:
+    return budget.local_date(item.created_at, budget.school_zone(session, school_id=school_id))
+
+
+def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, before: dict | None,
+            klass: SchoolClass, span: tuple[date, date]) -> HomeworkItem:
+    """History row, audit entry and alerts for a saved item, then commit."""
+    session.add(item)
+    session.flush()
+    after = snapshot(session, item)
+    session.add(HomeworkRevision(item_id=item.id, version=item.version, action=action,
+                                 changed_by=scope.user_id, snapshot=json.dumps(after, ensure_ascii=False)))
+    audit(session, user_id=scope.user_id, school_id=klass.school_id, action=f"homework_{action}",
+          entity="homework_item", entity_id=item.id, before=before, after=after)
+    alerts.recompute(session, school_id=klass.school_id, start=span[0], end=span[1] + timedelta(days=1),
+                     class_ids=[klass.id])
+    session.commit()
+    return item
+
+
+def _last_evening(set_date: date, due: date | None) -> date:
+    return rules.evenings(rules.Item(None, 0, "", "written", True, "home", 0, set_date, due))[-1]
+
+
+def _candidate(data: HomeworkInput, subject: str, item_id: int | None) -> rules.Item:
+    return rules.Item(item_id, data.class_id, subject, data.kind, data.required, data.location, data.minutes,
+                      data.set_date, data.due_date, data.description)
+
+
+def _check_budget(session: Session, klass: SchoolClass, data: HomeworkInput, item_id: int | None,
+                  confirm_over: bool, reason: str | None) -> str | None:
+    """Re-check the meter on the server; return the reason to store, or raise InvalidHomework."""
+    subject = session.get(Subject, data.subject_id)
+    found = budget.check(session, school_id=klass.school_id, grade=klass.grade,
+                         candidate=_candidate(data, subject.name, item_id), replacing_id=item_id)
+    if found.blocked:
+        raise InvalidHomework.one("form", "blocked")
+    if not found.needs_confirmation:
+        return None
+    text = clean_reason(reason)
+    problems: dict[str, list[Problem]] = {}
+    if not confirm_over:
+        problems["confirm_over"] = [Problem("confirm_over")]
+    if not text or len(text) > MAX_REASON:
+        problems["over_reason"] = [Problem("over_reason")]
+    if problems:
+        raise InvalidHomework(problems)
+    return text
+
+
+def _drop_no_homework_marker(session: Session, scope: Scope, data: HomeworkInput, klass: SchoolClass) -> None:
+    markers = session.exec(select(HomeworkItem).where(
+        HomeworkItem.class_id == data.class_id, HomeworkItem.subject_id == data.subject_id,
+        HomeworkItem.set_date == data.set_date, col(HomeworkItem.no_homework).is_(True),
+        col(HomeworkItem.withdrawn).is_(False))).all()
+    for marker in markers:
+        before = snapshot(session, marker)
+        marker.withdrawn, marker.version, marker.updated_at = True, marker.version + 1, utcnow()
+        session.add(marker)
+        session.add(HomeworkRevision(item_id=marker.id, version=marker.version, action="withdraw",
+                                     changed_by=scope.user_id,
+                                     snapshot=json.dumps(snapshot(session, marker), ensure_ascii=False)))
+        audit(session, user_id=scope.user_id, school_id=klass.school_id, action="homework_withdraw",
+              entity="homework_item", entity_id=marker.id, before=before, after=snapshot(session, marker))
+
+
+def _same_entry_just_saved(session: Session, scope: Scope, data: HomeworkInput) -> HomeworkItem | None:
+    query = select(HomeworkItem).where(
+        HomeworkItem.class_id == data.class_id, HomeworkItem.subject_id == data.subject_id,
+        HomeworkItem.teacher_id == scope.user_id, col(HomeworkItem.withdrawn).is_(False),
+        HomeworkItem.created_at >= utcnow() - RETRY_WINDOW, HomeworkItem.version == 1,
+        HomeworkItem.no_homework == data.no_homework,
+        *[getattr(HomeworkItem, name) == getattr(data, name) for name in FIELDS])
+    return session.exec(query).first()
+
+
+def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: date,
+                 confirm_over: bool = False, reason: str | None = None) -> HomeworkItem:
+    """Save a new entry; over a cap only with confirmation and a reason (never in "block" mode)."""
+    klass = _class_for(session, scope, data.class_id, data.subject_id)
+    check_dates(data, today=today)
+    # Before the budget: the meter would count the already-saved entry a second time and ask a
+    # teacher whose answer was lost to confirm going over a cap they are not over.
+    repeat = _same_entry_just_saved(session, scope, data)
+    if repeat is not None:
+        session.rollback()
+        return repeat
+    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
+    _drop_no_homework_marker(session, scope, data, klass)
+    item = HomeworkItem(class_id=data.class_id, subject_id=data.subject_id, teacher_id=scope.user_id,
+                        set_date=data.set_date, due_date=data.due_date, description=data.description,
+                        kind=data.kind, required=data.required, location=data.location, minutes=data.minutes,
+                        over_cap_reason=stored_reason)
+    last = _last_evening(data.set_date, data.due_date)
+    return _record(session, scope, item, "create", None, klass, (data.set_date, last))
+
+
+def edit_homework(session: Session, *, scope: Scope, item_id: int, data: HomeworkInput, today: date,
+                  confirm_over: bool = False, reason: str | None = None) -> HomeworkItem:
+    """Change an entry on the day it is set; the old values stay in its history."""
+    item, klass = _item(session, scope, item_id)
+    _class_for(session, scope, data.class_id, data.subject_id)
+    if data.class_id != item.class_id or item.no_homework:
+        raise Forbidden("an entry cannot move to another class or stop being 'no homework'")
+    if item.withdrawn:
+        raise InvalidHomework.one("form", "withdrawn")
+    if not editable(item, today=today, created_on=_created_on(session, item, klass.school_id)):
+        raise InvalidHomework.one("form", "locked")
+    check_dates(data, today=today)
+    stored_reason = _check_budget(session, klass, data, item.id, confirm_over, reason)
+    changed = [name for name in ("subject_id", *FIELDS) if getattr(item, name) != getattr(data, name)]
+    if not changed:
+        session.rollback()
+        return item
+    before = snapshot(session, item)
+    old_span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    for name in changed:
+        setattr(item, name, getattr(data, name))
+    item.over_cap_reason = stored_reason
+    item.teacher_id, item.version, item.updated_at = scope.user_id, item.version + 1, utcnow()
+    new_span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    span = (min(old_span[0], new_span[0]), max(old_span[1], new_span[1]))
+    return _record(session, scope, item, "edit", before, klass, span)
+
+
+def withdraw_homework(session: Session, *, scope: Scope, item_id: int, today: date) -> HomeworkItem:
+    """Take an entry back on the day it is set; it stays in the history, marked withdrawn."""
+    item, klass = _item(session, scope, item_id)
+    if item.withdrawn:
+        session.rollback()
+        return item
+    if not editable(item, today=today, created_on=_created_on(session, item, klass.school_id)):
+        raise InvalidHomework.one("form", "locked")
+    before = snapshot(session, item)
+    item.withdrawn, item.version, item.updated_at = True, item.version + 1, utcnow()
+    span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    return _record(session, scope, item, "withdraw", before, klass, span)
+
+
+def mark_graded(session: Session, *, scope: Scope, item_id: int, graded: bool = True) -> HomeworkItem:
+    """Record that the teacher graded (全批全改, R-HW-07) an entry, or take the mark back."""
+    item, klass = _item(session, scope, item_id)
+    if item.withdrawn or item.no_homework:
+        raise InvalidHomework.one("form", "withdrawn" if item.withdrawn else "form")
+    if item.graded == graded:
+        session.rollback()
+        return item
+    before = snapshot(session, item)
+    item.graded, item.version, item.updated_at = graded, item.version + 1, utcnow()
+    return _record(session, scope, item, "graded" if graded else "ungraded", before, klass,
+                   (item.set_date, item.set_date))
+
+
+def log_no_homework(session: Session, *, scope: Scope, class_id: int, subject_id: int, set_date: date,
+                    today: date) -> HomeworkItem:
+    """Publish "no homework" (作业：无) for a class and subject on a day; tapping twice saves it once."""
+    klass = _class_for(session, scope, class_id, subject_id)
+    data = HomeworkInput(no_homework=True, class_id=class_id, subject_id=subject_id, minutes=0,
+                         required=False, set_date=set_date)
+    check_dates(data, today=today)
+    existing = session.exec(select(HomeworkItem).where(
+        HomeworkItem.class_id == class_id, HomeworkItem.subject_id == subject_id,
+        HomeworkItem.set_date == set_date, col(HomeworkItem.withdrawn).is_(False))).all()
+    if any(not item.no_homework for item in existing):
+        raise InvalidHomework.one("form", "already_logged")
+    if existing:
+        session.rollback()
+        return existing[0]
+    item = HomeworkItem(class_id=class_id, subject_id=subject_id, teacher_id=scope.user_id, set_date=set_date,
+                        description="", kind="written", required=False, location="home", minutes=0,
+                        no_homework=True)
+    return _record(session, scope, item, "create", None, klass, (set_date, set_date))

@@ -1,0 +1,1 @@
+"""Read-only reports: the week, a class-day, the district, the parent publication, exports, records."""

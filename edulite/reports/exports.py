@@ -1,0 +1,107 @@
+"""A school's loads, items and alerts over a date range as rows, and those rows as CSV or Excel bytes.
+
+Load rows are built exactly as `flask edulite loads` builds them (edulite.homework.loads.class_loads), so an
+export and the command agree to the minute. Column labels come from the caller (the interface language).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from sqlmodel import Session, col, select
+
+from edulite.core import rules
+from edulite.homework import loads
+from edulite.models import Alert, HomeworkItem, SchoolClass, Subject, User
+
+LOAD_COLUMNS = ("class", "grade", "date", "day_kind", "counted_minutes", "cap", "over", *rules.KINDS)
+ITEM_COLUMNS = ("class", "grade", "subject", "teacher", "set_date", "due_date", "description", "kind", "required",
+                "location", "minutes", "counts_toward_cap", "no_homework", "graded", "withdrawn", "updated_at")
+ALERT_COLUMNS = ("rule_id", "class", "date", "figure", "limit", "subject", "detail", "state", "current", "note")
+MAX_DAYS = 400
+
+
+def load_rows(session: Session, *, school_id: int, start: date, end: date,
+              class_ids: list[int] | None = None) -> list[dict]:
+    """One row per class and date in [start, end): counted minutes, cap, over, and minutes by type."""
+    return [{"class": cl.klass.name, "grade": cl.klass.grade, "date": d.date, "day_kind": d.day_kind.value,
+             "counted_minutes": d.counted, "cap": d.cap, "over": d.over, **dict(d.by_kind)}
+            for cl in loads.class_loads(session, school_id=school_id, start=start, end=end, class_ids=class_ids)
+            for d in cl.days]
+
+
+def item_rows(session: Session, *, school_id: int, start: date, end: date,
+              class_ids: list[int] | None = None) -> list[dict]:
+    """Every item set in [start, end), withdrawn ones included and marked."""
+    query = (select(HomeworkItem, SchoolClass.name, SchoolClass.grade, Subject.name, User.display_name)
+             .join(SchoolClass, SchoolClass.id == HomeworkItem.class_id)
+             .join(Subject, Subject.id == HomeworkItem.subject_id).join(User, User.id == HomeworkItem.teacher_id)
+             .where(SchoolClass.school_id == school_id, HomeworkItem.set_date >= start, HomeworkItem.set_date < end)
+             .order_by(HomeworkItem.set_date, SchoolClass.grade, SchoolClass.name, Subject.name, HomeworkItem.id))
+    if class_ids is not None:
+        query = query.where(col(HomeworkItem.class_id).in_(class_ids))
+    return [{"class": name, "grade": grade, "subject": subject, "teacher": teacher, "set_date": i.set_date,
+             "due_date": i.due_date, "description": i.description, "kind": i.kind, "required": i.required,
+             "location": i.location, "minutes": i.minutes,
+             "counts_toward_cap": i.required and i.kind == "written" and i.location == "home"
+             and not i.withdrawn and not i.no_homework,
+             "no_homework": i.no_homework, "graded": i.graded, "withdrawn": i.withdrawn, "updated_at": i.updated_at}
+            for i, name, grade, subject, teacher in session.exec(query).all()]
+
+
+def alert_rows(session: Session, *, school_id: int, start: date, end: date,
+               class_ids: list[int] | None = None) -> list[dict]:
+    """Alerts dated in [start, end) plus the undated ones (class size), in any state."""
+    query = (select(Alert, SchoolClass.name).outerjoin(SchoolClass, SchoolClass.id == Alert.class_id)
+             .where(Alert.school_id == school_id,
+                    (col(Alert.day).is_(None)) | ((Alert.day >= start) & (Alert.day < end)))
+             .order_by(Alert.day, Alert.rule_id, SchoolClass.name, Alert.id))
+    if class_ids is not None:
+        query = query.where(col(Alert.class_id).in_(class_ids))
+    return [{"rule_id": a.rule_id, "class": name, "date": a.day, "figure": a.figure, "limit": a.limit,
+             "subject": a.subject, "detail": a.detail, "state": a.state, "current": a.current, "note": a.note}
+            for a, name in session.exec(query).all()]
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        # Excel has no time zones: write the UTC time without one (the column label says UTC).
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (date, datetime)):
+        return _cell(value).isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return str(value)
+
+
+def to_csv(columns: Sequence[str], labels: Mapping[str, str], rows: list[dict]) -> bytes:
+    """CSV with a UTF-8 byte-order mark: without it Excel on Windows reads Chinese as mojibake."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([labels.get(c, c) for c in columns])
+    for row in rows:
+        writer.writerow([_text(row.get(c)) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Mapping[str, str], list[dict]]]) -> bytes:
+    """One worksheet per (title, columns, labels, rows), with typed cells (numbers, dates, booleans)."""
+    book = Workbook(write_only=True)
+    for title, columns, labels, rows in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        sheet.append([labels.get(c, c) for c in columns])
+        for row in rows:
+            sheet.append([_cell(row.get(c)) for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

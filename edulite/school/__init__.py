@@ -1,0 +1,1 @@
+"""The school as administered: classes and links, settings and calendar, accounts, the audit trail."""

@@ -1,0 +1,78 @@
+"""Writes to a school's policy (stricter only) and calendar; each change is audited."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from edulite.alerts.store import recompute_all
+from edulite.core.calendar import DayKind
+from edulite.core.policy import NATIONAL, policy_from_dict, policy_to_dict, tighten
+from edulite.homework.loads import policy_in_force
+from edulite.models import CalendarDay, PolicyVersion, School
+from edulite.school.audit import audit
+
+
+def _district_base(session: Session, district_id: int, day: date):
+    rows = session.exec(
+        select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None),
+                                    PolicyVersion.effective_from <= day)
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
+    return tighten(NATIONAL, json.loads(rows[-1].data)) if rows else NATIONAL
+
+
+def set_school_policy(session: Session, *, school_id: int, data: Mapping, effective_from: date,
+                      user_id: int | None) -> None:
+    """Store a school override; PolicyLooser (a ValueError) if any value is looser than the district's."""
+    school = session.get(School, school_id)
+    base = _district_base(session, school.district_id, effective_from)
+    override = dict(data)
+    override.pop("effective_from", None)
+    new = tighten(base, override)
+    before = policy_to_dict(policy_in_force(session, school_id=school_id, day=effective_from))
+    session.add(PolicyVersion(school_id=school_id, effective_from=effective_from, created_by=user_id,
+                              data=json.dumps(override, ensure_ascii=False, sort_keys=True)))
+    audit(session, user_id=user_id, school_id=school_id, action="policy_set", entity="policy",
+          before=before, after=policy_to_dict(new))
+    session.commit()
+
+
+def set_district_policy(session: Session, *, district_id: int, data: Mapping, effective_from: date,
+                        user_id: int | None) -> None:
+    """Store a district default; it too may only be stricter than the national floor."""
+    override = dict(data)
+    override.pop("effective_from", None)
+    new = tighten(NATIONAL, override)
+    session.add(PolicyVersion(district_id=district_id, effective_from=effective_from, created_by=user_id,
+                              data=json.dumps(override, ensure_ascii=False, sort_keys=True)))
+    audit(session, user_id=user_id, school_id=None, action="district_policy_set", entity="policy",
+          after=policy_to_dict(new))
+    session.commit()
+
+
+def parse_policy(data: Mapping):
+    """Validate keys and types of a policy document before anything is stored."""
+    return policy_from_dict({k: v for k, v in data.items() if k != "effective_from"})
+
+
+def set_calendar_days(session: Session, *, school_id: int, days: Iterable[tuple[date, DayKind, str | None]],
+                      user_id: int | None) -> int:
+    """Insert or replace calendar days (holidays, 调休 make-up days) for a school; returns the count."""
+    wanted = {day: (kind, note) for day, kind, note in days}
+    existing = {row.day: row for row in session.exec(
+        select(CalendarDay).where(CalendarDay.school_id == school_id, col(CalendarDay.day).in_(list(wanted)))).all()}
+    for day, (kind, note) in wanted.items():
+        row = existing.get(day) or CalendarDay(school_id=school_id, day=day, kind=kind.value)
+        row.kind, row.note = kind.value, note
+        session.add(row)
+    audit(session, user_id=user_id, school_id=school_id, action="calendar_set", entity="calendar",
+          after={d.isoformat(): k.value for d, (k, _n) in sorted(wanted.items())})
+    if wanted:
+        # A day that changes kind changes its cap and whether it needs after-school service: judge again.
+        session.flush()
+        recompute_all(session, school_id=school_id, start=min(wanted), end=max(wanted) + timedelta(days=1))
+    session.commit()
+    return len(wanted)

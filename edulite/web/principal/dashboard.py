@@ -1,0 +1,51 @@
+"""The principal's pages: the school's week and what lies behind one class-day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, render_template, request
+
+from edulite.auth import login_required
+from edulite.db import get_session
+from edulite.reports import class_day as class_days
+from edulite.reports import week as reads
+from edulite.school.queries import school_name
+from edulite.web.htmx import render
+from edulite.web.principal import bp
+from edulite.web.principal.charts import trend_chart, week_charts
+from edulite.web.principal.common import parse_day, parse_week, school_id, school_today
+
+
+def week_context(session, week, today) -> dict:
+    view = reads.week_view(session, school_id=school_id(), start=week, today=today)
+    trend = reads.grade_trend(session, school_id=school_id(), through=week, today=today)
+    return {"view": view, "trend": trend, "class_charts": week_charts(view), "trend_chart": trend_chart(trend),
+            "prev_week": week - timedelta(days=7), "next_week": week + timedelta(days=7), "today": today}
+
+
+@bp.get("/")
+@login_required("principal")
+def dashboard():
+    """Show the week's load per class and day, each class's subjects against the cap, and the term's trend."""
+    session = get_session()
+    today = school_today(session)
+    week, error = parse_week(request.args.get("week"), today)
+    return render("principal/dashboard.html", "principal/_week.html", 422 if error else 200,
+                  school=school_name(session, school_id=school_id()), week_error=error,
+                  this_week=parse_week(None, today)[0], **week_context(session, week, today))
+
+
+@bp.get("/classes/<int:class_id>/<day>")
+@login_required("principal")
+def class_day(class_id: int, day: str):
+    """Show one class-day: its load, the items behind it with their history, after-school sessions, alerts."""
+    when = parse_day(day)
+    if when is None:
+        abort(404)
+    try:
+        detail = class_days.class_day(get_session(), school_id=school_id(), class_id=class_id, day=when)
+    except class_days.ClassNotFound:
+        abort(404)
+    return render_template("principal/class_day.html", d=detail, prev_day=when - timedelta(days=1),
+                           next_day=when + timedelta(days=1))

@@ -1,0 +1,115 @@
+"""Exports of any week or date range as CSV (one table) or Excel (loads, items and alerts sheets)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from edulite.auth import login_required
+from edulite.core.calendar import week_start
+from edulite.db import get_session
+from edulite.homework import loads
+from edulite.reports import exports
+from edulite.web.params import whole
+from edulite.web.principal import bp
+from edulite.web.principal.common import parse_day, school_id, school_today
+
+TABLES = ("loads", "items", "alerts")
+
+
+def labels() -> dict[str, str]:
+    return {
+        "class": _("Class"), "grade": _("Grade"), "date": _("Date"), "day_kind": _("Kind of day"),
+        "counted_minutes": _("Counted minutes"), "cap": _("Cap"), "over": _("Over the cap"),
+        "written": _("Written minutes"), "oral": _("Oral minutes"), "reading": _("Reading minutes"),
+        "practical": _("Practical minutes"), "exercise": _("Physical exercise minutes"), "arts": _("Arts minutes"),
+        "subject": _("Subject"), "teacher": _("Teacher"), "set_date": _("Set on"), "due_date": _("Due"),
+        "description": _("Description"), "kind": _("Type"), "required": _("Required"), "location": _("Where"),
+        "minutes": _("Minutes"), "counts_toward_cap": _("Counts toward the cap"), "no_homework": _("No homework"),
+        "graded": _("Graded"), "withdrawn": _("Withdrawn"), "updated_at": _("Last changed (UTC)"),
+        "rule_id": _("Rule"), "figure": _("Figure"), "limit": _("Limit"), "detail": _("Detail"),
+        "state": _("State"), "current": _("Still found"), "note": _("Note"),
+    }
+
+
+def _value_names() -> dict[str, dict]:
+    yes_no = {True: _("yes"), False: _("no")}
+    return {
+        "day_kind": {"school_day": _("School day"), "weekend": _("Weekend"), "holiday": _("Holiday")},
+        "kind": {"written": _("written"), "oral": _("oral"), "reading": _("reading"), "practical": _("practical"),
+                 "exercise": _("physical exercise"), "arts": _("arts")},
+        "location": {"home": _("at home"), "class": _("in class"), "after_school": _("in after-school service")},
+        "state": {"open": _("Open"), "acknowledged": _("Acknowledged"), "resolved": _("Resolved")},
+        **{k: yes_no for k in ("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn",
+                               "current")},
+    }
+
+
+def localised(rows: list[dict]) -> list[dict]:
+    """Codes (written, school_day, True) as words of the interface language; numbers and dates stay typed."""
+    names = _value_names()
+    return [{k: names[k].get(v, v) if k in names else v for k, v in row.items()} for row in rows]
+
+
+def _form_errors(args, class_ids: set[int]) -> tuple[dict, dict[str, str]]:
+    first, last = parse_day(args.get("from")), parse_day(args.get("to"))
+    errors = {}
+    if first is None:
+        errors["from"] = _("Enter the first day as YYYY-MM-DD.")
+    if last is None:
+        errors["to"] = _("Enter the last day as YYYY-MM-DD.")
+    elif first and last < first:
+        errors["to"] = _("The last day is before the first day.")
+    elif first and (last - first).days >= exports.MAX_DAYS:
+        errors["to"] = _("Export at most %(n)d days at a time.", n=exports.MAX_DAYS)
+    raw_class = args.get("class_id", "")
+    class_id = whole(raw_class)
+    if raw_class and class_id not in class_ids:
+        abort(404)
+    fmt = args.get("format") if args.get("format") in ("csv", "xlsx") else "csv"
+    table = args.get("table") if args.get("table") in TABLES else "loads"
+    return {"first": first, "last": last, "class_id": class_id or None, "format": fmt,
+            "table": table}, errors
+
+
+def _form(values=None, errors=None, status=200):
+    session = get_session()
+    monday = week_start(school_today(session))
+    values = values or {"first": monday, "last": monday + timedelta(days=6), "format": "xlsx", "table": "loads"}
+    return render_template("principal/exports.html", values=values, errors=errors or {},
+                           classes=loads.classes(session, school_id=school_id()), this_week=monday), status
+
+
+@bp.get("/exports", endpoint="exports")
+@login_required("principal")
+def exports_page():
+    """Show the export form: a range, a class or all, CSV or Excel."""
+    return _form()
+
+
+@bp.get("/exports/file")
+@login_required("principal")
+def export_file():
+    """Send the export: CSV of one table (UTF-8 with BOM) or an Excel workbook of all three."""
+    session = get_session()
+    classes = {c.class_id for c in loads.classes(session, school_id=school_id())}
+    values, errors = _form_errors(request.args, classes)
+    if errors:
+        return _form(values=values, errors=errors, status=422)
+    span = {"school_id": school_id(), "start": values["first"], "end": values["last"] + timedelta(days=1),
+            "class_ids": [values["class_id"]] if values["class_id"] else None}
+    builders = {"loads": (exports.load_rows, exports.LOAD_COLUMNS), "items": (exports.item_rows, exports.ITEM_COLUMNS),
+                "alerts": (exports.alert_rows, exports.ALERT_COLUMNS)}
+    stem = f"edulite-{values['first']}-{values['last']}"
+    if values["format"] == "csv":
+        build, columns = builders[values["table"]]
+        body, mime, name = (exports.to_csv(columns, labels(), localised(build(session, **span))),
+                            "text/csv; charset=utf-8", f"{stem}-{values['table']}.csv")
+    else:
+        titles = {"loads": _("Loads"), "items": _("Items"), "alerts": _("Alerts")}
+        body = exports.to_xlsx([(titles[t], builders[t][1], labels(), localised(builders[t][0](session, **span)))
+                                for t in TABLES])
+        mime, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+    return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})

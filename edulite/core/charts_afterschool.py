@@ -1,7 +1,7 @@
 """Chart.js configurations for after-school participation, built whole on the server.
 
 Pure: standard library only. The page puts the result in a JSON script tag and shows the same
-numbers in a table; static/js/afterschool-chart.js only hands the config to Chart.js.
+numbers in a table; static/js/charts.js only hands the config to Chart.js.
 """
 
 from __future__ import annotations

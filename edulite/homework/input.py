@@ -11,15 +11,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from edulite.core.rules import KINDS, LOCATIONS
 from edulite.homework.loads import MAX_SPREAD_DAYS
-
-KIND_CHOICES, LOCATION_CHOICES = KINDS, LOCATIONS
 
 MAX_MINUTES = 240
 MAX_DESCRIPTION = 500
@@ -109,9 +106,9 @@ class HomeworkInput(BaseModel):
     # Bounded: a 20-digit id would overflow the database's integer instead of meaning "not yours".
     subject_id: int = Field(ge=1, le=2**31 - 1)
     description: str = ""
-    kind: Literal["written", "oral", "reading", "practical", "exercise", "arts"] = "written"
+    kind: str = "written"
     required: bool = True
-    location: Literal["class", "after_school", "home"] = "home"
+    location: str = "home"
     minutes: int
     set_date: date
     due_date: date | None = None
@@ -129,6 +126,20 @@ class HomeworkInput(BaseModel):
         if not text and not info.data.get("no_homework"):
             raise PydanticCustomError("description", "required")
         return text
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in KINDS:
+            raise PydanticCustomError("kind", "unknown kind")
+        return kind
+
+    @field_validator("location")
+    @classmethod
+    def _known_location(cls, location: str) -> str:
+        if location not in LOCATIONS:
+            raise PydanticCustomError("location", "unknown location")
+        return location
 
     @field_validator("minutes", mode="before")
     @classmethod

@@ -14,7 +14,7 @@ from edulite.core import rules
 from edulite.core.calendar import parse_iso_day
 from edulite.db import get_session
 from edulite.homework import budget, loads
-from edulite.homework.input import KIND_CHOICES, LOCATION_CHOICES, InvalidHomework, clean_text
+from edulite.homework.input import InvalidHomework, clean_text
 from edulite.homework.queries import ClassDay
 from edulite.models import HomeworkItem
 
@@ -114,8 +114,8 @@ def candidate(form: EntryForm, cd: ClassDay) -> rules.Item:
     due = _day(form.value("due_date"), None)
     if due is not None and not set_date <= due <= set_date + timedelta(days=loads.MAX_SPREAD_DAYS):
         due = None
-    kind = form.value("kind") if form.value("kind") in KIND_CHOICES else "written"
-    location = form.value("location") if form.value("location") in LOCATION_CHOICES else "home"
+    kind = form.value("kind") if form.value("kind") in rules.KINDS else "written"
+    location = form.value("location") if form.value("location") in rules.LOCATIONS else "home"
     return rules.Item(form.item_id, cd.class_id, subject, kind, form.value("required") != "0", location,
                       _number(form.value("minutes")), set_date, due, clean_text(form.value("description")))
 

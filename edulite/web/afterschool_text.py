@@ -1,26 +1,12 @@
-"""Words for after-school pages: activity and weekday names, and the message for each input error code."""
+"""Words for after-school pages: the message for each input error code and the rule warnings."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from edulite.core.policy import Policy, parse_hhmm
 from edulite.core.rules import Alert
 
-ACTIVITY_LABELS = {
-    "supervised_homework": _l("Supervised homework"),
-    "tutoring": _l("Tutoring"),
-    "reading": _l("Reading"),
-    "sports": _l("Sports"),
-    "arts": _l("Arts"),
-    "clubs": _l("Clubs"),
-    "science": _l("Science"),
-    "new_lesson": _l("New lesson (not allowed)"),
-}
-WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
-                  _l("Sunday"))
-WEEKDAY_SHORT = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 # Functions, so that each message is looked up in the language of the request that shows it.
 MESSAGES = {
     "date_invalid": lambda **p: _("Enter a date as YYYY-MM-DD.", **p),
@@ -41,12 +27,6 @@ MESSAGES = {
     "activities_missing": lambda **p: _("Tick at least one activity for this day.", **p),
     "plan_empty": lambda **p: _("Enter the times of at least one weekday.", **p),
 }
-RULE_LABELS = {
-    "R-AS-01": _l("Too short"),
-    "R-AS-02": _l("End time outside the window"),
-    "R-AS-03": _l("New lesson"),
-}
-
 
 def warning(alert: Alert, policy: Policy) -> str:
     """What an alert the rules would raise means, for the teacher before (or just after) saving."""
@@ -73,8 +53,3 @@ def messages(errors: dict[str, tuple[str, dict]]) -> dict[str, str]:
     """The message for each bad field, in the user's language."""
     return {field: MESSAGES[code](**params) for field, (code, params) in errors.items()}
 
-
-def labels() -> dict:
-    """Template context shared by the after-school pages."""
-    return {"activity_labels": ACTIVITY_LABELS, "weekday_labels": WEEKDAY_LABELS,
-            "weekday_short": WEEKDAY_SHORT, "rule_labels": RULE_LABELS}

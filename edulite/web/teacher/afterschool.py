@@ -23,7 +23,7 @@ from edulite.db import get_session
 from edulite.homework import loads
 from edulite.homework.loads import school_today
 from edulite.school import queries
-from edulite.web.afterschool_text import labels, messages, service_hint, warning
+from edulite.web.afterschool_text import messages, service_hint, warning
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.params import db_id
 from edulite.web.teacher import bp
@@ -115,7 +115,7 @@ def _day_page(day: date, *, failed: str | None = None, errors=None, texts=None, 
                   saved=saved,
                   school_day=loads.school_calendar(session, school_id=school_id).is_school_day(day),
                   classes=loads.classes(session, school_id=school_id),
-                  mine={c.class_id for c in queries.taught_classes(session, scope=g.scope)}, **labels())
+                  mine={c.class_id for c in queries.taught_classes(session, scope=g.scope)})
 
 
 def _saved(row):

@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from edulite.core.policy import Policy, parse_hhmm
+from edulite.core.rules import Alert
+from edulite.homework.input import InvalidHomework
 
 # Dictionaries keep their order: it is the order of the chips on the teacher's form.
 KIND_LABELS = {"written": _l("Written"), "oral": _l("Oral"), "reading": _l("Reading"),
@@ -56,6 +61,52 @@ DAY_KIND_LABELS = {"school_day": _l("School day"), "weekend": _l("Weekend"), "ho
 WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
                   _l("Sunday"))
 WEEKDAY_SHORT = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+
+
+# Validation messages by the code the domain reports (homework/input.py, afterschool/input.py); "%(max)s" and
+# the like are filled from the figures the domain returns with the code.
+HOMEWORK_MESSAGES = {
+    "form": _l("Check the entry and try again."),
+    "subject_id": _l("Choose one of the subjects you teach in this class."),
+    "description": _l("Describe the homework in a few words."),
+    "description_long": _l("The description can be at most %(max)s characters."),
+    "kind": _l("Choose a type."),
+    "required": _l("Choose required or optional."),
+    "location": _l("Choose where it is to be done."),
+    "minutes": _l("Minutes must be a whole number from 1 to %(max)s."),
+    "set_date": _l("Enter the date it is set, as year-month-day."),
+    "set_date_window": _l("The set date must be within %(days)s days of today."),
+    "due_date": _l("Enter the due date as year-month-day, or leave it empty."),
+    "due_before_set": _l("The due date cannot be before the set date."),
+    "due_too_far": _l("The due date can be at most %(days)s days after the set date."),
+    "confirm_over": _l("This entry goes against the rules shown above: tick the box and give a reason to save "
+                       "it anyway."),
+    "over_reason": _l("Give a reason (at most %(max)s characters)."),
+    "blocked": _l("Your school does not allow saving homework over the limit. Shorten it, have it done "
+                  "in class or in after-school service, or set it for another day."),
+    "locked": _l("This entry can no longer be changed: entries can be edited on the day they are set."),
+    "withdrawn": _l("This entry was withdrawn."),
+    "already_logged": _l("You have already logged homework for this subject on this day; withdraw it first."),
+}
+AFTER_SCHOOL_MESSAGES = {
+    "date_invalid": _l("Enter a date as YYYY-MM-DD."),
+    "not_school_day": _l("%(day)s is not a school day."),
+    "day_future": _l("This day has not come yet: log the session once it has taken place."),
+    "time_invalid": _l("Enter a time as HH:MM."),
+    "time_outside": _l("Enter a time between %(earliest)s and %(latest)s."),
+    "end_before_start": _l("The end must be after the start."),
+    "activity_invalid": _l("Pick an activity."),
+    "pupils_invalid": _l("Enter a whole number of pupils."),
+    "pupils_negative": _l("The number of pupils cannot be negative."),
+    "pupils_over": _l("This class has only %(headcount)s pupils."),
+    "no_pupils": _l("Enter the pupils of at least one class."),
+    "note_long": _l("Keep the note under %(max)s characters."),
+    "term_reversed": _l("The term must end after it starts."),
+    "term_overlaps": _l("This term overlaps the term %(start)s – %(end)s."),
+    "plan_new_lesson": _l("New lessons are not allowed in after-school service (R-AS-03)."),
+    "activities_missing": _l("Tick at least one activity for this day."),
+    "plan_empty": _l("Enter the times of at least one weekday."),
+}
 
 
 def in_words(table: Mapping[str, object]) -> dict[str, str]:
@@ -105,6 +156,43 @@ def state_name(state: str) -> str:
 
 def day_kind_name(code: str) -> str:
     return _word(DAY_KIND_LABELS, code)
+
+
+def _say(text: object, params: Mapping[str, object]) -> str:
+    # As gettext does: a message without figures is not %-formatted, so a literal "%" needs no escaping.
+    return str(text) % params if params else str(text)
+
+
+def homework_messages(error: InvalidHomework) -> dict[str, list[str]]:
+    """The messages of a rejected homework entry, by field, in the reader's language."""
+    return {name: [_say(HOMEWORK_MESSAGES[p.code], p.params) for p in problems]
+            for name, problems in error.problems.items()}
+
+
+def after_school_messages(errors: Mapping[str, tuple[str, dict]]) -> dict[str, str]:
+    """The message for each bad field of an after-school form, in the reader's language."""
+    return {field: _say(AFTER_SCHOOL_MESSAGES[code], params) for field, (code, params) in errors.items()}
+
+
+def after_school_warning(alert: Alert, policy: Policy) -> str:
+    """What an alert the rules would raise means, for the teacher before (or just after) saving."""
+    if alert.rule_id == "R-AS-02":
+        if parse_hhmm(str(alert.figure)) < parse_hhmm(policy.after_school_end_earliest):
+            return _("The day's service ends at %(end)s, before %(earliest)s (R-AS-02).", end=alert.figure,
+                     earliest=policy.after_school_end_earliest)
+        return _("The day's service ends at %(end)s, after %(latest)s (R-AS-02).", end=alert.figure,
+                 latest=policy.after_school_end_latest)
+    if alert.rule_id == "R-AS-01":
+        return _("The day's service lasts %(minutes)s min in all, less than %(least)s (R-AS-01).",
+                 minutes=alert.figure, least=alert.limit)
+    return _("New lessons are not allowed in after-school service (R-AS-03).")
+
+
+def after_school_hint(policy: Policy) -> str:
+    """The rule the warning checks, shown while there is nothing to warn about."""
+    return _("The day's service should end between %(earliest)s and %(latest)s and last at least %(least)s min "
+             "in all.", earliest=policy.after_school_end_earliest, latest=policy.after_school_end_latest,
+             least=policy.after_school_min_minutes)
 
 
 def init_app(app: Flask) -> None:

@@ -22,8 +22,8 @@ from edulite.core.charts_afterschool import chart_height, participation_chart
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.homework.loads import school_today
-from edulite.web.afterschool_text import messages
 from edulite.web.htmx import render
+from edulite.web.labels import after_school_messages
 from edulite.web.params import db_id
 from edulite.web.principal import bp
 
@@ -98,8 +98,9 @@ def _plan_page(term: date | None, *, new: bool = False, texts=None, errors=None,
                                                                    valid_from=term), term, valid_to
     return render("principal/after_school_plan.html", "principal/_plan_form.html", status, terms=terms,
                   replacing=replacing, values=_plan_values(shown_from, shown_to, days, texts),
-                  previews={} if texts else _previews(session, replacing, days), errors=messages(errors or {}),
-                  saved=saved, weekdays=WEEKDAYS, plan_activities=PLAN_ACTIVITIES)
+                  previews={} if texts else _previews(session, replacing, days),
+                  errors=after_school_messages(errors or {}), saved=saved, weekdays=WEEKDAYS,
+                  plan_activities=PLAN_ACTIVITIES)
 
 
 @bp.get("/after-school/plan")

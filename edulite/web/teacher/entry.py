@@ -1,5 +1,5 @@
-"""The teacher's entry form as the page holds it: typed values, messages in the reader's language, and
-the budget meter's candidate built from whatever has been typed so far."""
+"""The teacher's entry form as the page holds it: typed values, messages by field (worded by web/labels.py),
+and the budget meter's candidate built from whatever has been typed so far."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import g
-from flask_babel import gettext
 
 from edulite.core import rules
 from edulite.core.calendar import parse_iso_day
 from edulite.db import get_session
 from edulite.homework import budget, loads
-from edulite.homework.input import InvalidHomework, clean_text
+from edulite.homework.input import clean_text
 from edulite.homework.queries import ClassDay
 from edulite.models import HomeworkItem
 
@@ -87,11 +86,6 @@ def submitted_form(class_id: int, data: Mapping[str, str], *, item_id: int | Non
     values = {name: str(data.get(name, "")) for name in FIELDS}
     values["required"] = "0" if values["required"] == "0" else "1"
     return EntryForm(class_id, values, item_id=item_id, confirm_over=data.get("confirm_over") in ("1", "on"))
-
-
-def translate(error: InvalidHomework) -> dict[str, list[str]]:
-    return {name: [gettext(p.message, **p.params) for p in problems]
-            for name, problems in error.problems.items()}
 
 
 def _number(text: str) -> int:

@@ -11,6 +11,7 @@ from edulite.core.afterschool_rules import ACTIVITIES
 from edulite.core.calendar import DayKind
 from edulite.core.rules import KINDS, LOCATIONS
 from edulite.homework.input import CODES, MAX_MINUTES, InvalidHomework, Problem
+from edulite.imports import sheets
 from edulite.models import ALERT_STATES
 from edulite.web import labels
 
@@ -77,3 +78,7 @@ def test_messages_quote_the_figures_the_domain_returns_with_the_code(app):
     with app.test_request_context():
         chinese = labels.homework_messages(error)
         assert str(MAX_MINUTES) in chinese["minutes"][0] and not chinese["form"][0].startswith("Your school")
+
+
+def test_spreadsheet_imports_read_every_kind_and_location_by_code_or_chinese_name():
+    assert set(sheets.KIND_NAMES) == set(KINDS) and set(sheets.LOCATION_NAMES) == set(LOCATIONS)

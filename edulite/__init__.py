@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     from edulite import cli, db, i18n
-    from edulite.web import errors, extensions, nav, security
+    from edulite.web import errors, extensions, labels, nav, security
 
     db.init_app(app)
     extensions.init_app(app)
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     nav.init_app(app)
+    labels.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

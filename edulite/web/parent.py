@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 
 from edulite.db import get_session
 from edulite.reports import publication
-from edulite.web.afterschool_text import labels
 
 bp = Blueprint("parent", __name__, url_prefix="/c")
 READ_ONLY = {"methods": ["GET"], "provide_automatic_options": False}
@@ -46,7 +45,7 @@ def week(token: str):
     today = publication.today_in(klass.timezone)
     start = publication.week_of(request.args.get("week"), today)
     shown = publication.class_week(get_session(), klass=klass, start=start, today=today)
-    page = render_template("parent/week.html", klass=klass, week=shown, token=token, **labels())
+    page = render_template("parent/week.html", klass=klass, week=shown, token=token)
     return _revalidating(make_response(page))
 
 

@@ -16,6 +16,7 @@ from edulite.homework import service as homework
 from edulite.homework.history import item_history
 from edulite.homework.input import InvalidHomework, parse_homework
 from edulite.web.htmx import render, wants_fragment
+from edulite.web.labels import homework_messages
 from edulite.web.params import db_id
 from edulite.web.teacher import bp
 from edulite.web.teacher import entry as ef
@@ -85,7 +86,7 @@ def _act(class_id: int, day: date, action, message: str):
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
-        text = " ".join(m for ms in ef.translate(error).values() for m in ms)
+        text = " ".join(m for ms in homework_messages(error).values() for m in ms)
         if not wants_fragment():
             flash(text, "error")
             return redirect(_back_url(class_id, day), 303)
@@ -135,7 +136,7 @@ def entry_submit(class_id: int):
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
-        form.errors = ef.translate(error)
+        form.errors = homework_messages(error)
         return _entry_page(cd, form, 422)
     return _done(class_id, data.set_date, _("Saved. Log the next one, or go back to your classes."))
 
@@ -217,7 +218,7 @@ def item_edit_submit(item_id: int):
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
-        form.errors = ef.translate(error)
+        form.errors = homework_messages(error)
         return _entry_page(cd, form, 422)
     return _done(found.class_id, data.set_date, _("Changes saved."))
 

@@ -56,7 +56,8 @@ class PublishedItem:
     @property
     def counted(self) -> bool:
         """Whether its minutes make up the day's total (the engine's own rule, R-HW-08/09/11)."""
-        return not self.no_homework and rules.counts_toward_cap(self)
+        return rules.counts_toward_cap(kind=self.kind, required=self.required, location=self.location,
+                                       no_homework=self.no_homework)
 
 
 @dataclass(frozen=True)

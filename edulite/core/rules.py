@@ -14,12 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .calendar import DayKind, FrozenDict, SchoolCalendar, parse_day_kind
 from .policy import Policy, band_of, cap_for, stage_of
+from .rule_ids import SCHOOL_DAY_CAP_RULE
 
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
 LOCATIONS = ("class", "after_school", "home")
 # Everyday compounds that contain a banned word: 签字笔 is the usual name for a gel pen.
 BENIGN_WORDS = ("签字笔", "签名笔")
-_SCHOOL_DAY_RULES = {"1-2": "R-HW-01", "3-6": "R-HW-02", "7-9": "R-HW-03"}
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
         alert("R-HW-01", load.counted, 0)
     if load.day_kind is DayKind.SCHOOL_DAY:
         if band != "1-2" and load.counted > load.cap:
-            alert(_SCHOOL_DAY_RULES[band], load.counted, load.cap)
+            alert(SCHOOL_DAY_CAP_RULE[band], load.counted, load.cap)
     elif load.counted > load.cap:
         alert("R-HW-04", load.counted, load.cap)
     for subject, minutes in load.by_subject.items():

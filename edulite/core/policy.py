@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from .calendar import DayKind, FrozenDict, parse_day_kind
+from .calendar import DayKind, FrozenDict, parse_day_kind, parse_iso_day
 from .rule_ids import SCHOOL_DAY_CAP_RULE
 
 BANDS = ("1-2", "3-6", "7-9")
@@ -141,12 +141,12 @@ def _mode(key: str, value) -> str:
 
 
 def _day(key: str, value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value.date() if isinstance(value, datetime) else value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{key}: expected an ISO date (YYYY-MM-DD), got {value!r}") from None
+    if value is None:
+        return None
+    day = parse_iso_day(value.date() if isinstance(value, datetime) else value)
+    if day is None:
+        raise ValueError(f"{key}: expected an ISO date (YYYY-MM-DD) from 2000 to 2099, got {value!r}")
+    return day
 
 
 _READERS = {

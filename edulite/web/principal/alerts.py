@@ -21,7 +21,8 @@ from edulite.reports import week as dashboard
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.params import whole
 from edulite.web.principal import bp
-from edulite.web.principal.common import parse_week, safe_next, school_id, school_today
+from edulite.web.principal.common import parse_week, school_id, school_today
+from edulite.web.redirects import safe_next
 
 
 def _int(name: str) -> int | None:

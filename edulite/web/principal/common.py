@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 from flask import abort, g
 from flask_babel import format_date
@@ -62,16 +61,6 @@ def day_label_lines(day: date) -> list[str]:
 
 def week_label(monday: date) -> str:
     return f"{format_date(monday, 'medium')} – {format_date(monday + timedelta(days=6), 'medium')}"
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """A same-site path to go back to after a form, never another site (open redirect)."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return fallback
-    return target
 
 
 def init_templates(state) -> None:

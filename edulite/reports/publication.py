@@ -16,7 +16,7 @@ from sqlmodel import Session, col, or_, select
 
 from edulite.afterschool.queries import ClassSession, class_week_sessions
 from edulite.core import rules
-from edulite.core.calendar import DayKind, is_supported, parse_iso_day, today_in, week_start  # noqa: F401 - the parent page reads its today here
+from edulite.core.calendar import DayKind, is_supported, parse_iso_day, week_start
 from edulite.core.policy import band_of, bedtime_for
 from edulite.homework import loads
 from edulite.homework.loads import ClassInfo

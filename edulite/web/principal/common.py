@@ -8,8 +8,9 @@ from flask import abort, g
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from edulite.core.calendar import parse_iso_day, today_in, week_start
+from edulite.core.calendar import parse_iso_day, week_start
 from edulite.models import School
+from edulite.web import clock
 
 
 def school_id() -> int:
@@ -29,8 +30,8 @@ def current_school(session) -> School | None:
 
 def school_today(session) -> date:
     """Today in the school's own time zone (a school day ends at local midnight, not UTC's)."""
-    school = current_school(session)
-    return today_in(school.timezone if school else None)
+    current_school(session)  # held on g, so the clock's look-up of the school costs no statement
+    return clock.school_today(session, school_id())
 
 
 def parse_day(text: str | None) -> date | None:

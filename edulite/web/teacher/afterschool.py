@@ -21,9 +21,9 @@ from edulite.core.afterschool_rules import day_preview
 from edulite.core.policy import Policy
 from edulite.db import get_session
 from edulite.homework import loads
-from edulite.homework.loads import school_today
 from edulite.school import queries
 from edulite.web.afterschool_text import labels, messages, service_hint, warning
+from edulite.web.clock import school_today
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.params import db_id
 from edulite.web.teacher import bp

@@ -143,7 +143,9 @@ def verdict(*, grade: int, counted: int, cap: int, has_items: bool, school_day: 
         return "grade12_over" if counted else "grade12_none"
     if counted == 0:
         return "nothing_counted"
-    return "over" if counted > cap else "at" if counted == cap else "below"
+    if rules.load_state(counted, cap) == "over":
+        return "over"
+    return "at" if counted == cap else "below"
 
 
 def _published(row: tuple, calendar) -> PublishedItem:

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from edulite import db
-from edulite.core.calendar import today_in
+from edulite.web import clock
 
 edulite_cli = AppGroup("edulite", help="Edulite administration: database, demo data, imports.")
 
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
 
 
 def today_local():
-    return today_in(current_app.config["DEFAULT_TIMEZONE"])
+    return clock.local_today()
 
 
 @edulite_cli.command("init")

@@ -50,7 +50,9 @@ def _range(start: str, end: str) -> tuple[date, date]:
 @click.option("--from", "effective", help="Date the loaded policy takes effect (default today).")
 def policy_command(school_name, district_name, load_file, effective):
     """Print the policy in force as JSON, or set it from a JSON file with the same keys."""
-    day = date.fromisoformat(effective) if effective else today_local()
+    day = parse_iso_day(effective) if effective else today_local()
+    if day is None:
+        raise click.BadParameter("--from is YYYY-MM-DD, between 2000 and 2099")
     with db.session_scope() as session:
         if load_file:
             try:

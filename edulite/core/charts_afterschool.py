@@ -15,6 +15,11 @@ EMPTY = "#9aa5b1"
 LOW_SHARE = 0.5
 
 
+def is_low(rate: float | None) -> bool:
+    """Whether a participation share is low enough to be flagged, in the chart and in the table."""
+    return rate is not None and rate < LOW_SHARE
+
+
 def percent(rate: float | None) -> int | None:
     return None if rate is None else round(rate * 100)
 
@@ -29,7 +34,7 @@ def participation_chart(labels: Sequence[str], rates: Sequence[float | None], *,
     if len(labels) != len(rates):
         raise ValueError("labels and rates must have the same length")
     values = [percent(r) for r in rates]
-    colours = [EMPTY if r is None else LOW if r < LOW_SHARE else BAR for r in rates]
+    colours = [EMPTY if r is None else LOW if is_low(r) else BAR for r in rates]
     return {
         "type": "bar",
         "data": {

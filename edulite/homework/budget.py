@@ -13,12 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from edulite.core import rules
+from edulite.core import rule_ids, rules
 from edulite.core.calendar import zone_of
 from edulite.homework import loads
 from edulite.models import HomeworkItem, School, Subject
-
-CAP_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-LOC-01")
 
 
 def school_zone(session: Session, *, school_id: int) -> ZoneInfo:
@@ -102,8 +100,8 @@ def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item
         (with_it,) = rules.day_loads([*others, candidate], **span)
         old = {a.key: a.figure for a in rules.class_day_alerts(without, grade=grade, policy=policy)}
         for alert in rules.class_day_alerts(with_it, grade=grade, policy=policy):
-            if alert.rule_id in CAP_RULES and (alert.key not in old or alert.figure > old[alert.key]):
+            if alert.rule_id in rule_ids.CAP_RULES and (alert.key not in old or alert.figure > old[alert.key]):
                 over.setdefault(alert.key, alert)
-    wording = tuple(a for a in shown.alerts if a.rule_id not in CAP_RULES)
+    wording = tuple(a for a in shown.alerts if a.rule_id not in rule_ids.CAP_RULES)
     return BudgetCheck(shown, tuple(rules.sort_alerts(over.values())), wording, policy.over_cap_mode,
                        rules.spread(candidate))

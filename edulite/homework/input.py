@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from edulite.core.calendar import parse_iso_day
 from edulite.core.rules import KINDS, LOCATIONS
 from edulite.homework.loads import MAX_SPREAD_DAYS
 
@@ -127,10 +128,18 @@ class HomeworkInput(BaseModel):
             raise PydanticCustomError("minutes", "out of range")
         return minutes
 
-    @field_validator("due_date", mode="before")
+    @field_validator("set_date", "due_date", mode="before")
     @classmethod
-    def _optional(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _iso_day(cls, value: object, info: ValidationInfo) -> object:
+        # Typed dates go through the one parser every page uses (YYYY-MM-DD, supported years only).
+        if not isinstance(value, str):
+            return value
+        if not value.strip() and info.field_name == "due_date":
+            return None
+        day = parse_iso_day(value)
+        if day is None:
+            raise PydanticCustomError(info.field_name, "not a date")
+        return day
 
     @field_validator("due_date")
     @classmethod

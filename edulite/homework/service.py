@@ -88,10 +88,6 @@ def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, bef
     return item
 
 
-def _last_evening(set_date: date, due: date | None) -> date:
-    return rules.evenings(rules.Item(None, 0, "", "written", True, "home", 0, set_date, due))[-1]
-
-
 def _candidate(data: HomeworkInput, subject: str, item_id: int | None) -> rules.Item:
     return rules.Item(item_id, data.class_id, subject, data.kind, data.required, data.location, data.minutes,
                       data.set_date, data.due_date, data.description)
@@ -161,7 +157,7 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
                         set_date=data.set_date, due_date=data.due_date, description=data.description,
                         kind=data.kind, required=data.required, location=data.location, minutes=data.minutes,
                         over_cap_reason=stored_reason)
-    last = _last_evening(data.set_date, data.due_date)
+    last = rules.last_evening(data.set_date, data.due_date)
     return _record(session, scope, item, "create", None, klass, (data.set_date, last))
 
 
@@ -183,12 +179,12 @@ def edit_homework(session: Session, *, scope: Scope, item_id: int, data: Homewor
         session.rollback()
         return item
     before = snapshot(session, item)
-    old_span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    old_span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
     for name in changed:
         setattr(item, name, getattr(data, name))
     item.over_cap_reason = stored_reason
     item.teacher_id, item.version, item.updated_at = scope.user_id, item.version + 1, utcnow()
-    new_span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    new_span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
     span = (min(old_span[0], new_span[0]), max(old_span[1], new_span[1]))
     return _record(session, scope, item, "edit", before, klass, span)
 
@@ -203,7 +199,7 @@ def withdraw_homework(session: Session, *, scope: Scope, item_id: int, today: da
         raise InvalidHomework.one("form", "locked")
     before = snapshot(session, item)
     item.withdrawn, item.version, item.updated_at = True, item.version + 1, utcnow()
-    span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
     return _record(session, scope, item, "withdraw", before, klass, span)
 
 

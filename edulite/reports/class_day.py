@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from edulite.alerts import inbox as alert_inbox
 from edulite.core import rules
-from edulite.homework import history, loads
+from edulite.homework import counting, history, loads
 from edulite.models import AfterSchoolSession, HomeworkItem, HomeworkRevision, SessionClass, Subject, User
 
 
@@ -66,11 +66,9 @@ def _items(session: Session, class_id: int, day: date) -> list[ItemRow]:
              .order_by(HomeworkItem.set_date, Subject.name, HomeworkItem.id))
     rows = []
     for item, subject, teacher in session.exec(query).all():
-        counts = (item.required and item.kind == "written" and item.location == "home" and not item.withdrawn
-                  and not item.no_homework)
         rows.append(ItemRow(item.id, subject, teacher, item.description, item.kind, item.required, item.location,
                             item.minutes, item.set_date, item.due_date, item.graded, item.withdrawn,
-                            item.no_homework, item.over_cap_reason, counts))
+                            item.no_homework, item.over_cap_reason, counting.counts(item)))
     return rows
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from edulite.core import charts, rules
 from edulite.core.calendar import DayKind, week_start
 from edulite.core.policy import cap_for
-from edulite.homework import loads
+from edulite.homework import counting, loads
 from edulite.models import HomeworkItem, SchoolClass
 
 # A term chart wider than this stops being readable on a phone.
@@ -151,22 +151,20 @@ class GradeTrend:
 
 
 def _grade_minutes(session: Session, school_id: int, start: date, end: date) -> dict[tuple[int, date], int]:
-    counted = (col(HomeworkItem.required).is_(True), HomeworkItem.kind == "written", HomeworkItem.location == "home",
-               col(HomeworkItem.no_homework).is_(False))
+    counted = counting.counts_sql()
     single = _school_class_items(select(SchoolClass.grade, HomeworkItem.set_date, func.sum(HomeworkItem.minutes)),
                                  school_id).where(
-        *counted, HomeworkItem.set_date >= start, HomeworkItem.set_date < end,
+        counted, HomeworkItem.set_date >= start, HomeworkItem.set_date < end,
         HomeworkItem.last_evening == HomeworkItem.set_date).group_by(SchoolClass.grade, HomeworkItem.set_date)
     multi = _school_class_items(select(SchoolClass.grade, HomeworkItem.minutes, HomeworkItem.set_date,
                                        HomeworkItem.due_date), school_id).where(
-        *counted, HomeworkItem.set_date >= start - timedelta(days=loads.MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
+        counted, HomeworkItem.set_date >= start - timedelta(days=loads.MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
         HomeworkItem.last_evening > HomeworkItem.set_date, HomeworkItem.last_evening >= start)
     minutes: dict[tuple[int, date], int] = {}
     for grade, day, total in session.exec(single).all():
         minutes[grade, day] = minutes.get((grade, day), 0) + int(total)
     for grade, item_minutes, set_date, due in session.exec(multi).all():
-        item = rules.Item(None, 0, "", "written", True, "home", item_minutes, set_date, due)
-        for day, share in rules.spread(item).items():
+        for day, share in rules.spread_minutes(item_minutes, set_date, due).items():
             if start <= day < end:
                 minutes[grade, day] = minutes.get((grade, day), 0) + share
     return minutes

@@ -8,7 +8,8 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.reports import district
 from edulite.reports import week as dashboard
-from edulite.web.params import local_today, week_context
+from edulite.web.clock import local_today
+from edulite.web.params import week_context
 
 bp = Blueprint("district", __name__, url_prefix="/district")
 

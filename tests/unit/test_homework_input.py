@@ -39,3 +39,9 @@ def test_no_homework_allows_zero_minutes_and_no_description():
 
 def test_control_characters_and_bidi_overrides_are_removed_but_newlines_kept():
     assert clean_text(" a\x00b\r\nc\u202ed\t ") == "ab\ncd"
+
+
+@pytest.mark.parametrize("typed", ["20261117", "2026-W47-2", "17/11/2026", "2100-01-01", "1999-12-31"])
+def test_dates_are_read_by_the_one_iso_parser_and_anything_else_is_the_fields_problem(typed):
+    assert problems(set_date=typed) == {"set_date": ["set_date"]}
+    assert problems(due_date=typed) == {"due_date": ["due_date"]}

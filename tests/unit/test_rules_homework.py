@@ -17,6 +17,8 @@ from edulite.core.rules import (
     counts_toward_cap,
     day_loads,
     evenings,
+    item_counts,
+    load_state,
     preview,
     spread,
     weekly_average,
@@ -83,7 +85,7 @@ def test_a_multi_day_item_spreads_its_minutes_with_the_remainder_on_the_earliest
 ])
 def test_only_required_written_homework_done_at_home_counts(changes, counts):
     """R-HW-08 (optional), R-HW-09 (in class / after school), R-HW-11 (written only)."""
-    assert counts_toward_cap(hw(20, **changes)) is counts
+    assert item_counts(hw(20, **changes)) is counts
 
 
 @pytest.mark.parametrize(("grade", "minutes", "alerts"), [
@@ -302,3 +304,16 @@ def test_the_meter_judges_every_evening_of_a_multi_day_item_and_shows_the_worst(
     assert (result.day, result.after.counted, result.state) == (MON + timedelta(days=2), 60,
                                                                 "near")
     assert [a.rule_id for a in result.alerts] == []
+
+
+@pytest.mark.parametrize(("counted", "cap", "state"), [
+    (47, 60, "ok"), (48, 60, "ok"), (49, 60, "near"), (60, 60, "near"), (61, 60, "over"),
+    (72, 90, "ok"), (73, 90, "near"), (0, 0, "ok"), (1, 0, "over")])
+def test_a_load_is_ok_up_to_four_fifths_of_its_cap_near_above_and_over_past_the_cap(counted, cap, state):
+    assert load_state(counted, cap) == state
+
+
+@pytest.mark.parametrize("changes", [{"withdrawn": True}, {"no_homework": True}])
+def test_a_withdrawn_entry_or_a_no_homework_marker_never_counts(changes):
+    assert counts_toward_cap(kind="written", required=True, location="home") is True
+    assert counts_toward_cap(kind="written", required=True, location="home", **changes) is False

@@ -13,9 +13,9 @@ from edulite.core.rules import (
     LOCATIONS,
     Item,
     class_alerts,
-    counts_toward_cap,
     day_loads,
     evenings,
+    item_counts,
     preview,
     spread,
     weekly_average,
@@ -81,7 +81,7 @@ def test_evenings_run_from_the_set_date_to_before_the_due_date(item):
 
 @given(st.lists(items(class_ids=(1, 2)), max_size=12), st.integers(1, 9))
 def test_the_counted_load_over_a_range_is_the_counted_minutes_of_the_classs_items(batch, grade):
-    inside = [i for i in batch if i.class_id == 1 and counts_toward_cap(i)]
+    inside = [i for i in batch if i.class_id == 1 and item_counts(i)]
     expected = sum(m for i in inside for d, m in spread(i).items() if START <= d < END)
     assert sum(day.counted for day in loads_of(batch, grade)) == expected
 

@@ -14,9 +14,8 @@ from tests.afterschool_helpers import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)
-def wednesday(monkeypatch):
-    for module in ("edulite.web.teacher.afterschool", "edulite.web.principal.afterschool"):
-        monkeypatch.setattr(f"{module}.school_today", lambda *_a, **_k: WED)
+def wednesday(app):
+    app.config["TODAY"] = WED
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from edulite.core.calendar import week_start
 from edulite.core.charts_afterschool import chart_height, participation_chart
 from edulite.db import get_session
 from edulite.homework import loads
-from edulite.homework.loads import school_today
+from edulite.web.clock import school_today
 from edulite.web.htmx import render
 from edulite.web.labels import after_school_messages
 from edulite.web.params import db_id

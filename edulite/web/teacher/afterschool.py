@@ -21,8 +21,8 @@ from edulite.core.afterschool_rules import day_preview
 from edulite.core.policy import Policy
 from edulite.db import get_session
 from edulite.homework import loads
-from edulite.homework.loads import school_today
 from edulite.school import queries
+from edulite.web.clock import school_today
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.labels import after_school_hint, after_school_messages, after_school_warning
 from edulite.web.params import db_id

@@ -16,6 +16,7 @@ from edulite.homework import budget, loads
 from edulite.homework.input import clean_text
 from edulite.homework.queries import ClassDay
 from edulite.models import HomeworkItem
+from edulite.web import clock
 
 FIELDS = ("subject_id", "description", "kind", "required", "location", "minutes", "set_date", "due_date",
           "over_reason")
@@ -43,7 +44,7 @@ class EntryForm:
 
 
 def school_today() -> date:
-    return loads.school_today(get_session(), school_id=g.scope.school_id)
+    return clock.school_today(get_session(), g.scope.school_id)
 
 
 def parse_day(text: str | None, today: date) -> date:

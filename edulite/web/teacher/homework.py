@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from edulite.auth import login_required
+from edulite.core.calendar import parse_iso_day
 from edulite.db import get_session
 from edulite.homework import queries as homework_queries
 from edulite.homework import service as homework
@@ -37,11 +38,8 @@ def add_days(day: date, days: int) -> date:
 @bp.app_template_filter("day_label")
 def day_label(day: date | str, skeleton: str = "MMMEd") -> str:
     """A short local date ("11月24日周二", "Tue, Nov 24"); a form's ISO text too; a dash if unreadable."""
-    try:
-        value = day if isinstance(day, date) else date.fromisoformat(day)
-    except ValueError:
-        return "—"
-    return format_skeleton(skeleton, value, locale=get_locale())
+    value = parse_iso_day(day)
+    return "—" if value is None else format_skeleton(skeleton, value, locale=get_locale())
 
 
 def _class_day(class_id: int, day: date):

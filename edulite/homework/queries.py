@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from edulite.auth import Scope
 from edulite.core import rules
+from edulite.core.scope import Scope
 from edulite.homework import budget, loads
 from edulite.homework.service import editable
 from edulite.models import Assignment, HomeworkItem, SchoolClass, Subject, User

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from edulite.alerts import store as alerts
-from edulite.auth import Scope
 from edulite.core import rules
+from edulite.core.scope import Scope
 from edulite.homework import budget
 from edulite.homework.input import MAX_REASON, HomeworkInput, InvalidHomework, Problem, check_dates, clean_reason
 from edulite.models import Assignment, HomeworkItem, HomeworkRevision, SchoolClass, Subject, utcnow

@@ -16,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.rules import KINDS, LOCATIONS
-from edulite.homework.loads import MAX_SPREAD_DAYS
 
 KIND_CHOICES, LOCATION_CHOICES = KINDS, LOCATIONS
 

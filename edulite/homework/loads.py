@@ -15,11 +15,9 @@ from sqlmodel import Session, col, select
 
 from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import NATIONAL, Policy, tighten
 from edulite.models import CalendarDay, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
-
-# Longest span between set and due date that a teacher may enter; bounds the look-back of loads.
-MAX_SPREAD_DAYS = 31
 
 
 @dataclass(frozen=True)

@@ -8,27 +8,19 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from edulite.alerts.store import recompute_all
+from edulite.alerts.recompute import recompute_all
 from edulite.core.calendar import DayKind
 from edulite.core.policy import NATIONAL, policy_from_dict, policy_to_dict, tighten
-from edulite.homework.loads import policy_in_force
+from edulite.homework.loads import district_policy, policy_in_force
 from edulite.models import CalendarDay, PolicyVersion, School
 from edulite.school.audit import audit
-
-
-def _district_base(session: Session, district_id: int, day: date):
-    rows = session.exec(
-        select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None),
-                                    PolicyVersion.effective_from <= day)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    return tighten(NATIONAL, json.loads(rows[-1].data)) if rows else NATIONAL
 
 
 def set_school_policy(session: Session, *, school_id: int, data: Mapping, effective_from: date,
                       user_id: int | None) -> None:
     """Store a school override; PolicyLooser (a ValueError) if any value is looser than the district's."""
     school = session.get(School, school_id)
-    base = _district_base(session, school.district_id, effective_from)
+    base = district_policy(session, district_id=school.district_id, day=effective_from)
     override = dict(data)
     override.pop("effective_from", None)
     new = tighten(base, override)

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from edulite.afterschool import alerts as afterschool
 from edulite.afterschool.input import SessionTexts
 from edulite.afterschool.service import adjust_session
-from edulite.alerts import store as alerts
+from edulite.alerts.recompute import recompute_all
 from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import Alert
@@ -122,7 +122,7 @@ def test_a_stricter_school_window_is_used_and_another_schools_alerts_are_left_al
 def test_recompute_all_adds_after_school_alerts_to_the_homework_ones(any_app, any_world):
     _week(any_app, any_world, WEEK[:4], activity="new_lesson")
     with session_scope(any_app) as s:
-        result = alerts.recompute_all(s, school_id=any_world.school.id, start=MON, end=NEXT_MON)
+        result = recompute_all(s, school_id=any_world.school.id, start=MON, end=NEXT_MON)
     assert result.opened == 5  # four new lessons and the missing Friday
     assert {r for r, *_ in _current(any_app, any_world.school.id)} == {"R-AS-01", "R-AS-03"}
 

@@ -1,7 +1,7 @@
 """After-school alerts (R-AS-01..03) computed from stored sessions, on SQLite and PostgreSQL."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import col, select
 
@@ -107,8 +107,10 @@ def test_a_range_inside_a_week_recomputes_the_whole_week_so_the_monday_alert_is_
 
 def test_a_stricter_school_window_is_used_and_another_schools_alerts_are_left_alone(any_app, any_world):
     with session_scope(any_app) as s:
+        # From the week under test, on its Monday: setting a policy judges its weeks from then on, and
+        # from September every week before this one would be missing its (unlogged) service.
         set_school_policy(s, school_id=any_world.school.id, data={"after_school_end_latest": "17:50"},
-                          effective_from=date(2026, 9, 1), user_id=None)
+                          effective_from=MON, user_id=None, today=MON)
         add_session(s, any_world.other_school.id, MON, end="18:30")
     with session_scope(any_app) as s:
         afterschool.recompute(s, school_id=any_world.other_school.id, start=MON, end=NEXT_MON, today=MON)

@@ -79,10 +79,6 @@ class BudgetCheck:
         """The most minutes the entry puts on one of its evenings (the earliest get the remainder)."""
         return max(self.spread.values())
 
-    @property
-    def left(self) -> int:
-        return self.preview.after.cap - self.preview.after.counted
-
 
 def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item,
           replacing_id: int | None = None) -> BudgetCheck:

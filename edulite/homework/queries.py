@@ -57,10 +57,6 @@ class ClassDay:
     my_subjects: tuple[tuple[int, str], ...]
     mode: str
 
-    @property
-    def left(self) -> int:
-        return self.load.cap - self.load.counted
-
     def logged(self, subject_id: int) -> bool:
         return any(item.subject_id == subject_id for item in self.items if item.set_date == self.day)
 

@@ -108,15 +108,3 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
     if class_ids is not None:
         query = query.where(col(Alert.class_id).in_(class_ids))
     return sync(session, school_id=school_id, found=found, stored_query=query)
-
-
-def recompute_all(session: Session, *, school_id: int, start: date, end: date) -> RecomputeResult:
-    """Homework alerts, then after-school alerts (R-AS-01..03)."""
-    # Imported here because edulite.afterschool.alerts builds on this module (sync, RecomputeResult).
-    from edulite.afterschool import alerts as afterschool
-
-    result = recompute(session, school_id=school_id, start=start, end=end)
-    other = afterschool.recompute(session, school_id=school_id, start=start, end=end)
-    return RecomputeResult(*(a + b for a, b in zip(
-        (result.opened, result.reopened, result.updated, result.cleared),
-        (other.opened, other.reopened, other.updated, other.cleared), strict=True)))

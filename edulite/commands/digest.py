@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from edulite import db
 from edulite.alerts import digest
-from edulite.cli import edulite_cli
+from edulite.commands.base import edulite_cli
 from edulite.core.calendar import parse_iso_day
 from edulite.models import School
 

@@ -77,12 +77,6 @@ def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def week_range(d: date) -> tuple[date, date]:
-    """Return d's week as a half-open range [Monday, next Monday)."""
-    monday = week_start(d)
-    return monday, monday + timedelta(days=7)
-
-
 def _dates(start: date, end: date) -> Iterable[date]:
     for offset in range((end - start).days):
         yield start + timedelta(days=offset)

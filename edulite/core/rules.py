@@ -285,23 +285,6 @@ def class_size_alert(*, class_id: int, grade: int, headcount: int, policy: Polic
     return None
 
 
-def class_alerts(items: Iterable[Item], *, class_id: int, grade: int, headcount: int | None,
-                 calendar: SchoolCalendar, policy: Policy, start: date,
-                 end: date) -> list[Alert]:
-    """Return every homework and class-size alert of one class over [start, end), sorted."""
-    items = [item for item in items if item.class_id == class_id]
-    loads = day_loads(items, class_id=class_id, grade=grade, calendar=calendar, policy=policy,
-                      start=start, end=end)
-    alerts = [a for load in loads for a in class_day_alerts(load, grade=grade, policy=policy)]
-    alerts += [a for item in items if start <= item.set_date < end
-               for a in wording_alerts(item, policy)]
-    if headcount is not None:
-        size = class_size_alert(class_id=class_id, grade=grade, headcount=headcount,
-                                policy=policy)
-        alerts += [size] if size else []
-    return sort_alerts(alerts)
-
-
 @dataclass(frozen=True)
 class Preview:
     """The budget meter before saving (R-HW-05): the candidate's worst evening, before and after."""

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from edulite.core import rule_ids, rules
 from edulite.core.calendar import zone_of
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.homework import loads
 from edulite.models import HomeworkItem, School, Subject
 
@@ -40,7 +41,7 @@ def class_items(session: Session, *, class_id: int, first: date, last: date) -> 
         .join(Subject, Subject.id == HomeworkItem.subject_id)
         .where(HomeworkItem.class_id == class_id, col(HomeworkItem.withdrawn).is_(False),
                col(HomeworkItem.no_homework).is_(False), HomeworkItem.set_date <= last,
-               HomeworkItem.set_date >= first - timedelta(days=loads.MAX_SPREAD_DAYS),
+               HomeworkItem.set_date >= first - timedelta(days=MAX_SPREAD_DAYS),
                HomeworkItem.last_evening >= first)
     ).all()
     return [rules.Item(iid, cid, subject, kind, bool(req), loc, minutes, day, due, text or "")
@@ -75,10 +76,6 @@ class BudgetCheck:
     def each(self) -> int:
         """The most minutes the entry puts on one of its evenings (the earliest get the remainder)."""
         return max(self.spread.values())
-
-    @property
-    def left(self) -> int:
-        return self.preview.after.cap - self.preview.after.counted
 
 
 def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item,

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pydantic_core import PydanticCustomError
 
 from edulite.core.calendar import parse_iso_day
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.rules import KINDS, LOCATIONS
-from edulite.homework.loads import MAX_SPREAD_DAYS
 
 MAX_MINUTES = 240
 MAX_DESCRIPTION = 500

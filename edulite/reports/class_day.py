@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from edulite.alerts import inbox as alert_inbox
 from edulite.core import rules
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.homework import counting, history, loads
 from edulite.models import AfterSchoolSession, HomeworkItem, HomeworkRevision, SessionClass, Subject, User
 
@@ -61,7 +62,7 @@ def _items(session: Session, class_id: int, day: date) -> list[ItemRow]:
     query = (select(HomeworkItem, Subject.name, User.display_name)
              .join(Subject, Subject.id == HomeworkItem.subject_id).join(User, User.id == HomeworkItem.teacher_id)
              .where(HomeworkItem.class_id == class_id, HomeworkItem.set_date <= day,
-                    HomeworkItem.set_date >= day - timedelta(days=loads.MAX_SPREAD_DAYS),
+                    HomeworkItem.set_date >= day - timedelta(days=MAX_SPREAD_DAYS),
                     or_(HomeworkItem.set_date == day, col(HomeworkItem.last_evening) >= day))
              .order_by(HomeworkItem.set_date, Subject.name, HomeworkItem.id))
     rows = []

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, or_, select
 from edulite.afterschool.queries import ClassSession, class_week_sessions
 from edulite.core import rules
 from edulite.core.calendar import DayKind, is_supported, parse_iso_day, week_start
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import band_of, bedtime_for
 from edulite.homework import loads
 from edulite.homework.loads import ClassInfo
@@ -127,7 +128,7 @@ def week_items(session: Session, *, class_id: int, start: date, end: date) -> li
                HomeworkItem.last_evening, HomeworkItem.no_homework)
         .join(Subject, Subject.id == HomeworkItem.subject_id)
         .where(HomeworkItem.class_id == class_id, col(HomeworkItem.withdrawn).is_(False),
-               HomeworkItem.set_date >= start - timedelta(days=loads.MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
+               HomeworkItem.set_date >= start - timedelta(days=MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
                or_(HomeworkItem.set_date >= start, HomeworkItem.last_evening >= start))
         .order_by(HomeworkItem.set_date, Subject.id, HomeworkItem.id)).all())
 

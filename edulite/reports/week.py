@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from edulite.core import charts, rules
 from edulite.core.calendar import DayKind, week_start
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import cap_for
 from edulite.homework import counting, loads
 from edulite.models import HomeworkItem, SchoolClass
@@ -158,7 +159,7 @@ def _grade_minutes(session: Session, school_id: int, start: date, end: date) -> 
         HomeworkItem.last_evening == HomeworkItem.set_date).group_by(SchoolClass.grade, HomeworkItem.set_date)
     multi = _school_class_items(select(SchoolClass.grade, HomeworkItem.minutes, HomeworkItem.set_date,
                                        HomeworkItem.due_date), school_id).where(
-        counted, HomeworkItem.set_date >= start - timedelta(days=loads.MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
+        counted, HomeworkItem.set_date >= start - timedelta(days=MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
         HomeworkItem.last_evening > HomeworkItem.set_date, HomeworkItem.last_evening >= start)
     minutes: dict[tuple[int, date], int] = {}
     for grade, day, total in session.exec(single).all():

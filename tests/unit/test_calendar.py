@@ -15,7 +15,6 @@ from edulite.core.calendar import (
     SchoolCalendar,
     parse_day_kind,
     parse_iso_day,
-    week_range,
     week_start,
 )
 from edulite.imports.sheets import day as sheet_day
@@ -115,7 +114,6 @@ def test_next_school_day_gives_up_after_a_year_without_school_days():
 def test_a_week_starts_on_monday_and_runs_to_the_next_monday_half_open():
     assert week_start(SUN) == MON
     assert week_start(MON) == MON
-    assert week_range(SAT) == (MON, MON + timedelta(days=7))
 
 
 @pytest.mark.parametrize(("text", "kind"), [

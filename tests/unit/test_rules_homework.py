@@ -11,7 +11,6 @@ from edulite.core.rules import (
     Alert,
     DayLoad,
     Item,
-    class_alerts,
     class_day_alerts,
     class_size_alert,
     counts_toward_cap,
@@ -255,15 +254,6 @@ def test_a_class_larger_than_its_stage_allows_is_flagged_under_r_cl_01(grade, he
     alert = class_size_alert(class_id=1, grade=grade, headcount=headcount, policy=NATIONAL)
     assert (alert.rule_id, alert.figure, alert.limit, alert.day) == ("R-CL-01", headcount, limit,
                                                                      None)
-
-
-def test_class_alerts_collect_loads_wording_and_size_for_one_class_in_date_order():
-    items = [hw(61, day=MON + timedelta(days=1)), hw(5, id=4, description="请家长签字"),
-             hw(70, class_id=2), hw(5, id=9, day=MON + timedelta(days=8), description="罚抄")]
-    alerts = class_alerts(items, class_id=1, grade=4, headcount=46, calendar=CAL,
-                          policy=NATIONAL, start=MON, end=MON + timedelta(days=7))
-    assert [(a.rule_id, a.day) for a in alerts] == [
-        ("R-CL-01", None), ("R-HW-06", MON), ("R-HW-02", MON + timedelta(days=1))]
 
 
 @pytest.mark.parametrize(("existing", "minutes", "state"), [

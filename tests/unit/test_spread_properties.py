@@ -12,7 +12,6 @@ from edulite.core.rules import (
     KINDS,
     LOCATIONS,
     Item,
-    class_alerts,
     day_loads,
     evenings,
     item_counts,
@@ -45,11 +44,6 @@ def items(draw, class_ids=(1,)):
 def loads_of(batch, grade, policy=LOCAL):
     return day_loads(batch, class_id=1, grade=grade, calendar=CALENDAR, policy=policy,
                      start=START, end=END)
-
-
-def alerts_of(batch, grade, headcount=None):
-    return class_alerts(batch, class_id=1, grade=grade, headcount=headcount, calendar=CALENDAR,
-                        policy=LOCAL, start=START, end=END)
 
 
 @given(items())
@@ -98,14 +92,6 @@ def test_a_day_is_over_exactly_when_its_counted_load_exceeds_its_cap(batch, grad
 def test_reordering_items_never_changes_day_loads(data, batch, grade):
     shuffled = data.draw(st.permutations(batch))
     assert loads_of(shuffled, grade) == loads_of(batch, grade)
-
-
-@settings(max_examples=60)
-@given(st.data(), st.lists(items(class_ids=(1, 2)), max_size=12), st.integers(1, 9),
-       st.none() | st.integers(30, 60))
-def test_reordering_items_never_changes_class_alerts(data, batch, grade, headcount):
-    shuffled = data.draw(st.permutations(batch))
-    assert alerts_of(shuffled, grade, headcount) == alerts_of(batch, grade, headcount)
 
 
 @settings(max_examples=60)

@@ -11,6 +11,7 @@ from flask import g
 
 from edulite.core import rules
 from edulite.core.calendar import parse_iso_day
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.db import get_session
 from edulite.homework import budget, loads
 from edulite.homework.input import clean_text
@@ -107,7 +108,7 @@ def candidate(form: EntryForm, cd: ClassDay) -> rules.Item:
     subject = dict(cd.my_subjects).get(_number(form.value("subject_id")), cd.my_subjects[0][1])
     set_date = _day(form.value("set_date"), cd.day)
     due = _day(form.value("due_date"), None)
-    if due is not None and not set_date <= due <= set_date + timedelta(days=loads.MAX_SPREAD_DAYS):
+    if due is not None and not set_date <= due <= set_date + timedelta(days=MAX_SPREAD_DAYS):
         due = None
     kind = form.value("kind") if form.value("kind") in rules.KINDS else "written"
     location = form.value("location") if form.value("location") in rules.LOCATIONS else "home"

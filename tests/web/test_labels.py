@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from flask import render_template_string
 
-from edulite.alerts.inbox import RULES
 from edulite.core.afterschool_rules import ACTIVITIES
 from edulite.core.calendar import DayKind
+from edulite.core.rule_ids import ALERT_RULES as RULES
 from edulite.core.rules import KINDS, LOCATIONS
 from edulite.homework.input import CODES, MAX_MINUTES, InvalidHomework, Problem
 from edulite.imports import sheets

@@ -20,7 +20,7 @@ class FrozenDict(dict[Any, Any]):
     as is; it lives here because this is the lowest pure module that policy and rules build on.
     """
 
-    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
         raise TypeError(f"{type(self).__name__} is immutable")
 
     __setitem__ = __delitem__ = __ior__ = _refuse

@@ -42,8 +42,8 @@ def _value_names() -> dict[str, dict]:
                  "exercise": _("physical exercise"), "arts": _("arts")},
         "location": {"home": _("at home"), "class": _("in class"), "after_school": _("in after-school service")},
         "state": {"open": _("Open"), "acknowledged": _("Acknowledged"), "resolved": _("Resolved")},
-        **{k: yes_no for k in ("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn",
-                               "current")},
+        **dict.fromkeys(("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn", "current"),
+                        yes_no),
     }
 
 

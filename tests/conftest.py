@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from edulite import create_app
 from edulite.db import get_db, session_scope, upgrade
-from tests.factories import PASSWORD, TEST_HASH_METHOD, make_world
+from tests.support.factories import PASSWORD, TEST_HASH_METHOD, make_world
 
 PG_URL = os.environ.get("EDULITE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 LAYERS = ("unit", "db", "web", "e2e")

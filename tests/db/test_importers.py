@@ -23,7 +23,7 @@ from edulite.models import (
     SchoolClass,
     User,
 )
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 ROSTER = ["学校", "班级", "年级", "人数", "学科", "教师"]
 HOMEWORK = ["school", "class", "subject", "teacher", "set_date", "due_date", "type", "required", "location",

@@ -21,7 +21,7 @@ from edulite import create_app
 from edulite.db import get_db, session_scope
 from edulite.models import AfterSchoolSession, Alert, Assignment, ClassLink, SchoolClass, User, utcnow
 from tests.conftest import base_config
-from tests.factories import PASSWORD, TEST_HASH_METHOD, add_item
+from tests.support.factories import PASSWORD, TEST_HASH_METHOD, add_item
 
 FIXED_DAY = date(2025, 3, 10)  # a Monday: fills every date, day and week argument
 

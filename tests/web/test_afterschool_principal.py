@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from edulite.db import session_scope
 from edulite.models import AfterSchoolPlan, AfterSchoolSession, AuditEntry
-from tests.afterschool_helpers import MON, WED, add_plan, add_session
+from tests.support.afterschool import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from edulite.db import session_scope
 from edulite.models import AfterSchoolSession, Alert, AuditEntry, SessionClass
-from tests.afterschool_helpers import MON, WED, add_plan, add_session
+from tests.support.afterschool import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)

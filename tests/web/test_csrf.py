@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 from tests.web.test_access_matrix import (
     CALLERS,
     RULES,

@@ -10,7 +10,7 @@ import pytest
 from edulite import create_app
 from edulite.db import get_db
 from tests.conftest import base_config
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 CDN_ORIGIN = "https://cdn.jsdelivr.net"
 

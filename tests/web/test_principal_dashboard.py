@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from edulite.db import get_db, session_scope
 from edulite.models import HomeworkItem, HomeworkRevision, SchoolClass
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 

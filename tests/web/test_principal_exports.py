@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from edulite.alerts import store as alerts
 from edulite.db import session_scope
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 RANGE = "from=2026-11-13&to=2026-11-22"

@@ -10,7 +10,7 @@ from edulite.db import session_scope
 from edulite.homework import loads
 from edulite.models import Alert, Assignment, CalendarDay, ClassLink, PolicyVersion, SchoolClass
 from edulite.web.principal.policy import FIELDS, name_of
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 

@@ -3,8 +3,8 @@
 import pytest
 
 from edulite.db import session_scope
-from tests.factories import add_item
-from tests.web.teacher_support import HX, entry, items, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, entry, items, sign_in, today
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_with_csrf_on_a_save_needs_the_token_that_htmx_sends_as_a_header(sqlite_
     from edulite import create_app
     from edulite.db import get_db
     from tests.conftest import base_config
-    from tests.factories import PASSWORD, make_world
+    from tests.support.factories import PASSWORD, make_world
 
     app = create_app(base_config(DATABASE_URL=sqlite_url, WTF_CSRF_ENABLED=True))
     with session_scope(app) as s:

@@ -6,8 +6,8 @@ import pytest
 
 from edulite.db import session_scope
 from edulite.school.settings import set_school_policy
-from tests.factories import add_item
-from tests.web.teacher_support import HX, alerts, audit_actions, entry, items, revisions, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, alerts, audit_actions, entry, items, revisions, sign_in, today
 
 
 @pytest.fixture

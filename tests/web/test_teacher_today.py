@@ -8,8 +8,8 @@ import pytest
 
 from edulite import ROOT
 from edulite.db import session_scope
-from tests.factories import add_item
-from tests.web.teacher_support import HX, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, sign_in, today
 
 
 @pytest.fixture

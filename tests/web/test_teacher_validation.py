@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.web.teacher_support import HX, entry, items, sign_in, today
+from tests.support.teacher import HX, entry, items, sign_in, today
 
 
 @pytest.fixture

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from edulite.core.calendar import week_start
 from edulite.db import session_scope
 from edulite.homework import loads
 from edulite.reports import publication
-
-# The live-server fixtures come with the browser-test infrastructure (wt-e2e); until it is merged, skip.
-server = pytest.importorskip("tests.e2e.server", reason="e2e fixtures (tests/e2e/conftest.py) not merged yet")
+from tests.e2e import server
 
 # A parent on a weak mobile connection inside WeChat: the whole first visit must stay this small.
 MAX_PAGE_BYTES = 60_000

@@ -20,10 +20,8 @@ def wednesday(monkeypatch):
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    client.set_cookie("lang", "en")
-    return client
+def principal(signed_in):
+    return signed_in("principal", lang="en")
 
 
 def _chart(page, canvas):

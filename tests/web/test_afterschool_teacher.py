@@ -18,10 +18,8 @@ def wednesday(monkeypatch):
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    auth.login("teacher")
-    client.set_cookie("lang", "en")
-    return client
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def _form(world, **changes):

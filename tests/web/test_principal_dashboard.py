@@ -15,9 +15,8 @@ MON = date(2026, 11, 16)
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    return client
+def principal(signed_in):
+    return signed_in("principal")
 
 
 def _chart(html: str, chart_id: str) -> dict:

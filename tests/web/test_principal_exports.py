@@ -28,9 +28,8 @@ def loaded(app, world):
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    return client
+def principal(signed_in):
+    return signed_in("principal")
 
 
 def _cli_loads(runner) -> dict:

@@ -16,10 +16,8 @@ TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    client.set_cookie("lang", "en")
-    return client
+def principal(signed_in):
+    return signed_in("principal", lang="en")
 
 
 def _policy_form(**changes) -> dict:

@@ -17,7 +17,6 @@ from edulite.db import get_db, session_scope, upgrade
 from tests.support.factories import PASSWORD, TEST_HASH_METHOD, make_world
 
 PG_URL = os.environ.get("EDULITE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-LAYERS = ("unit", "db", "web", "e2e")
 
 pytest_plugins = ["tests.layers"]
 

@@ -14,7 +14,7 @@ Fixtures
   fails the test at teardown when not empty (clear it in a test that provokes one on purpose);
   page.console_errors lists other console errors; page.blocked lists aborted non-loopback requests.
 - browser_context_args: override in a test module to change the device (e.g. a desktop viewport).
-- screenshot: screenshot("name") saves test-artifacts/<test>-name.png; failing tests save one by themselves.
+- a failing test saves a screenshot of its page to test-artifacts/<test>-failure.png.
 """
 
 from __future__ import annotations
@@ -124,10 +124,3 @@ def _save(page, node, name: str) -> Path:
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', node.name)}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-@pytest.fixture
-def screenshot(page, request):
-    """screenshot("step") saves the page to test-artifacts/ (git-ignored) for a human to look at."""
-    return lambda name: _save(page, request.node, name)
-

@@ -26,9 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     from edulite import cli, db, i18n
+    from edulite.homework import summary
     from edulite.web import errors, extensions, nav, security
 
     db.init_app(app)
+    summary.install()
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, render_template, request
 
 from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.reports import district
 from edulite.reports import week as dashboard
-from edulite.web.params import local_today, week_context
+from edulite.web.params import local_today, week_context, whole
+
+# A prefecture has hundreds of schools: a phone shows them a page at a time, the worst first if asked.
+PAGE_SIZE = 50
 
 bp = Blueprint("district", __name__, url_prefix="/district")
 
@@ -18,9 +21,14 @@ bp = Blueprint("district", __name__, url_prefix="/district")
 def overview():
     """Compare the district's schools for one week."""
     week = week_context()
+    sort = request.args.get("sort") if request.args.get("sort") in district.SORTS else "name"
     rows = district.school_weeks(get_session(), district_id=g.scope.district_id, start=week["start"],
-                                 end=week["end"], today=local_today())
-    return render_template("district/overview.html", rows=rows, week=week)
+                                 end=week["end"], today=local_today(), sort=sort)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(whole(request.args.get("page")) or 1, 1), pages)
+    shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    return render_template("district/overview.html", rows=shown, total=len(rows), week=week, sort=sort,
+                           page=page, pages=pages)
 
 
 @bp.get("/school/<int:school_id>")

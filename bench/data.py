@@ -123,7 +123,7 @@ def build(app, *, schools: int = 0, classes_per_school: int = 12, today: date, s
                                  subject_ids=subject_ids, first=False)
             extra.append((sch.id, [k.id for k in ks], t.id))
     count = 0
-    for school_id, class_ids, teacher_id in [first, *extra]:
+    for _school_id, class_ids, teacher_id in [first, *extra]:
         rows = _item_rows(rng, class_ids, subject_ids, teacher_id, days, now)
         count += _bulk(db, HomeworkItem, ITEM_COLUMNS, rows)
     sessions = ((sid, d, time(16, 30), time(17, 40) if rng.random() < 0.9 else time(18, 20), "作业辅导", now, now)

@@ -303,7 +303,8 @@ def report(result: dict, info: dict) -> str:
         lines.append(f"| {p['page']} | {p['rps']:.1f} | {p['raw_rps']:.0f} | {p['ratio']:.3f} | {p['p50_ms']:.1f} | "
                      f"{p['p99_ms']:.1f} | {result['sql_per_page'].get(p['page'], '?')} | {p['errors']} |")
     s = result["save"]
-    lines += ["", "| write | w/s | raw insert w/s | ratio | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|---|",
+    lines += ["", "| write | w/s | raw insert w/s | ratio | p50 ms | p99 ms | errors |",
+              "|---|---|---|---|---|---|---|",
               f"| teacher save | {s['rps']:.1f} | {s['raw_rps']:.0f} | {s['ratio']:.3f} | {s['p50_ms']:.1f} | "
               f"{s['p99_ms']:.1f} | {s['errors']} of {s['requests']} |",
               "", f"RSS per Edulite worker: {', '.join(f'{x} MB' for x in result['rss_mb'])}."]

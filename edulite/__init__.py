@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from edulite import cli, db, i18n
     from edulite.homework import summary
-    from edulite.web import errors, extensions, nav, security
+    from edulite.web import errors, extensions, labels, nav, security
 
     db.init_app(app)
     summary.install()
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     nav.init_app(app)
+    labels.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

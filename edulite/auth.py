@@ -7,7 +7,6 @@ import hashlib
 import ipaddress
 import logging
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -16,23 +15,13 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from edulite.core.scope import Scope
 from edulite.db import get_session
 from edulite.models import User
 
 log = logging.getLogger(__name__)
 # Verifying against this keeps a wrong username as slow as a wrong password (no user enumeration).
 _DUMMY_HASH: dict[str, str] = {}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a signed-in user may see; every query that a role reaches takes one."""
-
-    user_id: int
-    role: str
-    school_id: int | None
-    district_id: int | None
-    lead_grade: int | None = None
 
 
 def hash_password(password: str) -> str:

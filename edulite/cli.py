@@ -6,23 +6,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 
+import edulite.commands  # noqa: F401 - command modules register themselves on edulite_cli when imported
 from edulite import db
-from edulite.core.calendar import today_in
-
-edulite_cli = AppGroup("edulite", help="Edulite administration: database, demo data, imports.")
+from edulite.commands.base import edulite_cli, today_local
 
 
 def init_app(app: Flask) -> None:
-    # Command modules register themselves on edulite_cli when imported.
-    import edulite.commands  # noqa: F401
-
     app.cli.add_command(edulite_cli)
-
-
-def today_local():
-    return today_in(current_app.config["DEFAULT_TIMEZONE"])
 
 
 @edulite_cli.command("init")

@@ -22,6 +22,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh"
     LANGUAGES = ("zh", "en")
     DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # Pins "today" on every page and command (a date or YYYY-MM-DD); None follows the real clock.
+    TODAY = None
     # Front-end libraries: "cdn" loads pinned files from ASSET_CDN_BASE, "local" serves static/vendor/.
     ASSET_MODE = "cdn"
     ASSET_CDN_BASE = "https://cdn.jsdelivr.net/npm"

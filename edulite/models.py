@@ -10,8 +10,6 @@ from sqlmodel import Field, SQLModel
 from edulite.core.rules import last_evening
 
 ROLES = ("teacher", "principal", "district", "admin")
-KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
-LOCATIONS = ("class", "after_school", "home")
 ALERT_STATES = ("open", "acknowledged", "resolved")
 
 

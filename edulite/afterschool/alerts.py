@@ -11,16 +11,13 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from edulite.alerts.store import RecomputeResult, sync
-from edulite.core import rules
+from edulite.core import rule_ids, rules
 from edulite.core.afterschool_rules import ACTIVITIES, new_lesson_alerts, service_day_alerts, week_coverage_alerts
 from edulite.core.afterschool_rules import Session as EngineSession
 from edulite.core.calendar import week_start
 from edulite.homework import loads
 from edulite.homework.loads import school_today
 from edulite.models import AfterSchoolSession, Alert, SessionClass, utcnow
-
-AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
-DAY_RULES = ("R-AS-01", "R-AS-02")  # judged on each day's service as a whole, not per session
 
 
 def whole_weeks(start: date, end: date) -> tuple[date, date]:
@@ -75,7 +72,7 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
     today = today or school_today(session, school_id=school_id)
     first, stop = whole_weeks(start, end)
     found = engine_alerts(session, school_id=school_id, start=first, end=stop, today=today - timedelta(days=1))
-    query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(AFTER_SCHOOL_RULES),
+    query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(rule_ids.AFTER_SCHOOL_RULES),
                                 Alert.day >= first, Alert.day < stop)
     result = sync(session, school_id=school_id, found=found, stored_query=query)
     session.flush()
@@ -109,7 +106,8 @@ def _carry_over_actions(rows: list[Alert]) -> None:
     wrong alerts this replaced) passes nothing on.
     """
     acted = {(r.rule_id, r.day, r.figure, r.limit): r for r in rows
-             if not r.current and r.state != "open" and "|session=" in r.key and r.rule_id in DAY_RULES}
+             if not r.current and r.state != "open" and "|session=" in r.key
+             and r.rule_id in rule_ids.AFTER_SCHOOL_DAY_RULES}
     for row in rows:
         old = acted.get((row.rule_id, row.day, row.figure, row.limit))
         if old is not None and row.current and row.state == "open" and row.acted_at is None:

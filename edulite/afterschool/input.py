@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from edulite.core.afterschool_rules import ACTIVITIES
-from edulite.core.calendar import FrozenDict, SchoolCalendar
+from edulite.core.calendar import FrozenDict, SchoolCalendar, parse_iso_day
 
 # Service runs in the afternoon; a time outside these is a typing slip (08:30 for 18:30).
 EARLIEST = time(12, 0)
@@ -20,9 +20,6 @@ LATEST = time(21, 0)
 PLAN_ACTIVITIES = tuple(a for a in ACTIVITIES if a != "new_lesson")
 WEEKDAYS = range(5)
 NOTE_MAX = 300
-# Dates outside these are typing slips, and keep date arithmetic (a week on) far from date.max.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2099, 12, 31)
 
 
 class Invalid(ValueError):
@@ -83,18 +80,13 @@ class PlanInput:
 
 def day_or(text: str | None, default: date) -> date:
     """The date in text (YYYY-MM-DD), or default when it is missing, malformed or far off."""
-    try:
-        day = date.fromisoformat((text or "").strip())
-    except ValueError:
-        return default
-    return day if FIRST_DAY <= day <= LAST_DAY else default
+    return parse_iso_day(text) or default
 
 
 def _date(errors: dict, field: str, text: str | None) -> date | None:
-    day = day_or(text, date.min)
-    if day == date.min:
+    day = parse_iso_day(text)
+    if day is None:
         errors[field] = ("date_invalid", {})
-        return None
     return day
 
 

@@ -26,6 +26,7 @@ from edulite.core.afterschool_rules import (
     week_coverage_alerts,
 )
 from edulite.core.calendar import DayKind
+from edulite.core.charts_afterschool import is_low
 from edulite.homework import loads
 
 
@@ -57,6 +58,11 @@ class ParticipationRow:
     headcount: int
     pupils: tuple[int | None, ...]
     rate: float | None
+
+    @property
+    def low(self) -> bool:
+        """Few pupils take part (charts_afterschool.is_low): flagged like the chart's warning bars."""
+        return is_low(self.rate)
 
 
 @dataclass(frozen=True)

@@ -58,15 +58,3 @@ def act(session: Session, *, school_id: int, user_id: int, alert_id: int, action
           before=before, after={"state": alert.state, "note": alert.note})
     session.commit()
     return alert
-
-
-def acknowledge(session: Session, *, school_id: int, user_id: int, alert_id: int, note: str | None = None) -> Alert:
-    return act(session, school_id=school_id, user_id=user_id, alert_id=alert_id, action="acknowledge", note=note)
-
-
-def resolve(session: Session, *, school_id: int, user_id: int, alert_id: int, note: str) -> Alert:
-    return act(session, school_id=school_id, user_id=user_id, alert_id=alert_id, action="resolve", note=note)
-
-
-def reopen(session: Session, *, school_id: int, user_id: int, alert_id: int, note: str | None = None) -> Alert:
-    return act(session, school_id=school_id, user_id=user_id, alert_id=alert_id, action="reopen", note=note)

@@ -12,9 +12,6 @@ from sqlmodel import Session, col, select
 from edulite.models import ALERT_STATES, Alert, SchoolClass, User
 
 PAGE_SIZE = 50
-# Rules the inbox can filter by, in the order of POLICY.md.
-RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-HW-06", "R-HW-08", "R-LOC-01", "R-CL-01",
-         "R-AS-01", "R-AS-02", "R-AS-03")
 
 
 @dataclass(frozen=True)

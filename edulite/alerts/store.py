@@ -11,12 +11,9 @@ from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
-from edulite.core import rules
+from edulite.core import rule_ids, rules
 from edulite.homework import loads
 from edulite.models import Alert, HomeworkItem, SchoolClass, utcnow
-
-# Rule families the homework recomputation owns; after-school rules are recomputed by their module.
-HOMEWORK_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-HW-06", "R-HW-08", "R-LOC-01", "R-CL-01")
 
 
 @dataclass(frozen=True)
@@ -106,20 +103,8 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
               class_ids: list[int] | None = None) -> RecomputeResult:
     """Recompute the homework alerts of [start, end) in the caller's transaction (the caller commits)."""
     found = engine_alerts(session, school_id=school_id, start=start, end=end, class_ids=class_ids)
-    query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(HOMEWORK_RULES),
+    query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(rule_ids.HOMEWORK_RULES),
                                 or_(col(Alert.day).is_(None), (Alert.day >= start) & (Alert.day < end)))
     if class_ids is not None:
         query = query.where(col(Alert.class_id).in_(class_ids))
     return sync(session, school_id=school_id, found=found, stored_query=query)
-
-
-def recompute_all(session: Session, *, school_id: int, start: date, end: date) -> RecomputeResult:
-    """Homework alerts, then after-school alerts (R-AS-01..03)."""
-    # Imported here because edulite.afterschool.alerts builds on this module (sync, RecomputeResult).
-    from edulite.afterschool import alerts as afterschool
-
-    result = recompute(session, school_id=school_id, start=start, end=end)
-    other = afterschool.recompute(session, school_id=school_id, start=start, end=end)
-    return RecomputeResult(*(a + b for a, b in zip(
-        (result.opened, result.reopened, result.updated, result.cleared),
-        (other.opened, other.reopened, other.updated, other.cleared), strict=True)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from edulite import db
-from edulite.cli import edulite_cli
+from edulite.commands.base import edulite_cli
 from edulite.models import ROLES
 from edulite.school import accounts
 

@@ -6,7 +6,7 @@ import click
 from sqlmodel import select
 
 from edulite import db
-from edulite.cli import edulite_cli
+from edulite.commands.base import edulite_cli
 from edulite.commands.imports import FILE
 from edulite.core.calendar import parse_day_kind
 from edulite.imports.sheets import Column, RowError, SheetError, day, optional, read_sheet, text, typed_rows

@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from edulite import db
 from edulite.alerts import digest
-from edulite.cli import edulite_cli
+from edulite.commands.base import edulite_cli
+from edulite.core.calendar import parse_iso_day
 from edulite.models import School
 
 
@@ -45,10 +46,9 @@ def send_digest_command(ctx, day, to, school_name):
         click.echo(f"Quiet hours ({start:02d}:00–{end:02d}:00): nothing sent now; the next run after "
                    f"{end:02d}:00 will send it.")
         return
-    try:
-        chosen = date.fromisoformat(day) if day else now.date() - timedelta(days=1)
-    except ValueError as err:
-        raise click.BadParameter("--day is YYYY-MM-DD") from err
+    chosen = parse_iso_day(day) if day else now.date() - timedelta(days=1)
+    if chosen is None:
+        raise click.BadParameter("--day is YYYY-MM-DD, between 2000 and 2099")
     with db.session_scope() as session:
         ids = None
         if school_name:

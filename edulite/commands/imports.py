@@ -8,7 +8,7 @@ import click
 from sqlalchemy.exc import IntegrityError
 
 from edulite import db
-from edulite.cli import edulite_cli
+from edulite.commands.base import edulite_cli
 from edulite.imports import load as importers
 from edulite.imports.sheets import HOMEWORK_COLUMNS, ROSTER_COLUMNS, SheetError, read_sheet
 

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from werkzeug.security import check_password_hash
 
 from edulite import db
-from edulite.cli import edulite_cli
+from edulite.commands.base import edulite_cli
 from edulite.models import User
 from edulite.ops.backup import (
     BackupError,

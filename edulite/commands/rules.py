@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -11,35 +10,18 @@ from sqlmodel import col, select
 
 from edulite import db
 from edulite.afterschool.queries import class_day_figures
-from edulite.alerts import store as alert_store
-from edulite.cli import edulite_cli, today_local
+from edulite.alerts.recompute import recompute_all
+from edulite.commands.base import day_range, edulite_cli, school_named, today_local
 from edulite.core import rules
 from edulite.core.calendar import parse_iso_day, week_start
 from edulite.core.policy import PolicyLooser, policy_to_dict
 from edulite.homework import loads
-from edulite.models import Alert, District, School, SchoolClass
+from edulite.models import Alert, District, SchoolClass
 from edulite.school.settings import parse_policy, set_district_policy, set_school_policy
-
-
-def _school(session, name: str) -> School:
-    school = session.exec(select(School).where(School.name == name)).first()
-    if school is None:
-        raise click.ClickException(f"no school named {name!r}")
-    return school
 
 
 def _dump(rows) -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2, sort_keys=True))
-
-
-def _range(start: str, end: str) -> tuple[date, date]:
-    """Both ends inclusive on the command line, half-open inside."""
-    first, last = parse_iso_day(start), parse_iso_day(end)
-    if first is None or last is None:
-        raise click.BadParameter("dates are YYYY-MM-DD, between 2000 and 2099")
-    if last < first:
-        raise click.BadParameter("--to is before --from")
-    return first, last + timedelta(days=1)
 
 
 @edulite_cli.command("policy")
@@ -50,7 +32,9 @@ def _range(start: str, end: str) -> tuple[date, date]:
 @click.option("--from", "effective", help="Date the loaded policy takes effect (default today).")
 def policy_command(school_name, district_name, load_file, effective):
     """Print the policy in force as JSON, or set it from a JSON file with the same keys."""
-    day = date.fromisoformat(effective) if effective else today_local()
+    day = parse_iso_day(effective) if effective else today_local()
+    if day is None:
+        raise click.BadParameter("--from is YYYY-MM-DD, between 2000 and 2099")
     with db.session_scope() as session:
         if load_file:
             try:
@@ -62,7 +46,7 @@ def policy_command(school_name, district_name, load_file, effective):
                         raise click.ClickException(f"no district named {district_name!r}")
                     set_district_policy(session, district_id=district.id, data=data, effective_from=day, user_id=None)
                 else:
-                    set_school_policy(session, school_id=_school(session, school_name).id, data=data,
+                    set_school_policy(session, school_id=school_named(session, school_name).id, data=data,
                                       effective_from=day, user_id=None)
             except PolicyLooser as err:
                 raise click.ClickException(f"refused, looser than allowed: {err}") from err
@@ -71,7 +55,7 @@ def policy_command(school_name, district_name, load_file, effective):
             click.echo(f"Policy stored, in force from {day.isoformat()}.")
         if not school_name:
             return
-        school = _school(session, school_name)
+        school = school_named(session, school_name)
         _dump(policy_to_dict(loads.policy_in_force(session, school_id=school.id, day=day)))
 
 
@@ -82,9 +66,9 @@ def policy_command(school_name, district_name, load_file, effective):
 @click.option("--json", "as_json", is_flag=True, help="JSON output (the default is a table).")
 def loads_command(school_name, start, end, as_json):
     """Print each class's daily load: counted minutes against the cap, and minutes by type."""
-    first, stop = _range(start, end)
+    first, stop = day_range(start, end)
     with db.session_scope(write=False) as session:
-        school = _school(session, school_name)
+        school = school_named(session, school_name)
         after = class_day_figures(session, school_id=school.id, start=first, end=stop)
         rows = []
         for cl in loads.class_loads(session, school_id=school.id, start=first, end=stop):
@@ -120,10 +104,10 @@ def _week_averages(days) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="JSON output (the default is one line per alert).")
 def alerts_command(school_name, start, end, as_json):
     """Recompute and print every alert of the range: rule ID, class or school, date, figure and limit."""
-    first, stop = _range(start, end)
+    first, stop = day_range(start, end)
     with db.session_scope() as session:
-        school = _school(session, school_name)
-        alert_store.recompute_all(session, school_id=school.id, start=first, end=stop)
+        school = school_named(session, school_name)
+        recompute_all(session, school_id=school.id, start=first, end=stop)
         session.flush()
         names = dict(session.exec(select(SchoolClass.id, SchoolClass.name)
                                   .where(SchoolClass.school_id == school.id)).all())

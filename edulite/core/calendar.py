@@ -5,6 +5,7 @@ Pure: standard library only, so the rule engine can be tested without a server.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -76,12 +77,6 @@ def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def week_range(d: date) -> tuple[date, date]:
-    """Return d's week as a half-open range [Monday, next Monday)."""
-    monday = week_start(d)
-    return monday, monday + timedelta(days=7)
-
-
 def _dates(start: date, end: date) -> Iterable[date]:
     for offset in range((end - start).days):
         yield start + timedelta(days=offset)
@@ -138,22 +133,40 @@ class SchoolCalendar:
         return d + timedelta(days=1)
 
 
-# Dates a user can ask for. Far outside, week and range arithmetic overflows date's limits (year 1 and
-# 9999) and nothing a school does lies there anyway.
+# Dates a user can ask for, type or import: the one bound for every page, form, command and sheet. Far
+# outside, week and range arithmetic overflows date's limits (year 1 and 9999), and nothing a school
+# does lies there anyway.
 FIRST_SUPPORTED = date(2000, 1, 1)
 LAST_SUPPORTED = date(2099, 12, 31)
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_supported(day: date) -> bool:
+    """Whether day lies within the supported years (FIRST_SUPPORTED to LAST_SUPPORTED)."""
+    return FIRST_SUPPORTED <= day <= LAST_SUPPORTED
+
+
 def parse_iso_day(text: object) -> date | None:
-    """A YYYY-MM-DD date from a URL or form within the supported years, else None."""
+    """A YYYY-MM-DD date (surrounding spaces ignored) within the supported years, else None.
+
+    The one date parser for URLs, forms, commands and stored policies; a date (not a datetime)
+    passes through, checked against the same years.
+    """
+    if isinstance(text, datetime):
+        return None
     if isinstance(text, date):
         day = text
     else:
+        # Only the extended form: since 3.11 fromisoformat also reads 20261123 and 2026-W48-1.
+        if not isinstance(text, str) or not _ISO_DAY.fullmatch(text.strip()):
+            return None
         try:
-            day = date.fromisoformat(str(text or "").strip())
+            day = date.fromisoformat(text.strip())
         except ValueError:
             return None
-    return day if FIRST_SUPPORTED <= day <= LAST_SUPPORTED else None
+    return day if is_supported(day) else None
 
 
 # Where a school is when its own time zone is missing or unknown (the product's default region).

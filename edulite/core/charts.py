@@ -8,29 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .rules import load_state
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies; the ninth is a dark grey.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#7F7F7F")
 # Point shapes repeat the colour information for readers who cannot tell the colours apart.
 POINT_STYLES = ("circle", "triangle", "rect", "rectRot", "star", "cross", "crossRot", "rectRounded", "line")
 CAP_COLOUR = "#c53030"
-# At or above this share of the cap a day is "near" (amber): the teacher's budget meter uses 80 % too.
-NEAR_SHARE = 0.8
 
 
 def cell_state(*, counted: int, cap: int, school_day: bool, logged: bool, past: bool, future: bool = False) -> str:
-    """The heat-map state of one class-day: over, near, ok, missing (a past school day with no log), off
-    (a day off with nothing to do) or future (nothing due yet)."""
-    if counted > cap:
-        return "over"
+    """The heat-map state of one class-day: over, near or ok as the teacher's meter reads it (rules.load_state),
+    or missing (a past school day with no log), off (a day off with nothing to do) or future (nothing due yet)."""
+    state = load_state(counted, cap)
+    if state == "over":
+        return state
     if school_day and past and not logged:
         return "missing"
     if not school_day and counted == 0:
         return "off"
     if future and counted == 0:
         return "future"
-    if cap and counted >= cap * NEAR_SHARE:
-        return "near"
-    return "ok"
+    return state
 
 
 def colour(index: int) -> str:

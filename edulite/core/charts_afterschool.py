@@ -1,7 +1,7 @@
 """Chart.js configurations for after-school participation, built whole on the server.
 
 Pure: standard library only. The page puts the result in a JSON script tag and shows the same
-numbers in a table; static/js/afterschool-chart.js only hands the config to Chart.js.
+numbers in a table; static/js/charts.js only hands the config to Chart.js.
 """
 
 from __future__ import annotations
@@ -13,6 +13,11 @@ LOW = "#b7791f"
 EMPTY = "#9aa5b1"
 # Below this share the bar is drawn in the warning colour: few pupils use the service.
 LOW_SHARE = 0.5
+
+
+def is_low(rate: float | None) -> bool:
+    """Whether a participation share is low enough to be flagged, in the chart and in the table."""
+    return rate is not None and rate < LOW_SHARE
 
 
 def percent(rate: float | None) -> int | None:
@@ -29,7 +34,7 @@ def participation_chart(labels: Sequence[str], rates: Sequence[float | None], *,
     if len(labels) != len(rates):
         raise ValueError("labels and rates must have the same length")
     values = [percent(r) for r in rates]
-    colours = [EMPTY if r is None else LOW if r < LOW_SHARE else BAR for r in rates]
+    colours = [EMPTY if r is None else LOW if is_low(r) else BAR for r in rates]
     return {
         "type": "bar",
         "data": {

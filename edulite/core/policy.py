@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from .calendar import DayKind, FrozenDict, parse_day_kind
+from .calendar import DayKind, FrozenDict, parse_day_kind, parse_iso_day
+from .rule_ids import SCHOOL_DAY_CAP_RULE
 
 BANDS = ("1-2", "3-6", "7-9")
 STAGES = ("primary", "junior")
@@ -140,12 +141,12 @@ def _mode(key: str, value) -> str:
 
 
 def _day(key: str, value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value.date() if isinstance(value, datetime) else value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{key}: expected an ISO date (YYYY-MM-DD), got {value!r}") from None
+    if value is None:
+        return None
+    day = parse_iso_day(value.date() if isinstance(value, datetime) else value)
+    if day is None:
+        raise ValueError(f"{key}: expected an ISO date (YYYY-MM-DD) from 2000 to 2099, got {value!r}")
+    return day
 
 
 _READERS = {
@@ -266,9 +267,6 @@ class PolicyLooser(ValueError):
         super().__init__("policy may only be stricter than its base: " + "; ".join(details))
 
 
-_SCHOOL_DAY_RULES = {"1-2": "R-HW-01", "3-6": "R-HW-02", "7-9": "R-HW-03"}
-
-
 def _bedtime_minutes(hhmm: str) -> int:
     # A cut-off after midnight ("00:30") is later than 22:00, not earlier.
     clock = parse_hhmm(hhmm)
@@ -286,7 +284,7 @@ def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
             elif sense(new_map[k], old):
                 found.append((key, rule_of(k), f"{key}.{k} {new_map[k]} is looser than {old}"))
 
-    higher("caps_school_day", _SCHOOL_DAY_RULES.get, base.caps_school_day, new.caps_school_day)
+    higher("caps_school_day", SCHOOL_DAY_CAP_RULE.get, base.caps_school_day, new.caps_school_day)
     for key in ("caps_weekend", "caps_holiday"):
         higher(key, lambda _: "R-HW-04", getattr(base, key), getattr(new, key))
     for key in ("subject_caps", "max_subjects_per_day"):

@@ -14,12 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .calendar import DayKind, FrozenDict, SchoolCalendar, parse_day_kind
 from .policy import Policy, band_of, cap_for, stage_of
+from .rule_ids import SCHOOL_DAY_CAP_RULE
 
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
 LOCATIONS = ("class", "after_school", "home")
 # Everyday compounds that contain a banned word: 签字笔 is the usual name for a gel pen.
 BENIGN_WORDS = ("签字笔", "签名笔")
-_SCHOOL_DAY_RULES = {"1-2": "R-HW-01", "3-6": "R-HW-02", "7-9": "R-HW-03"}
 
 
 @dataclass(frozen=True)
@@ -56,26 +56,65 @@ def last_evening(set_date: date, due_date: date | None) -> date:
     return due_date - timedelta(days=1)
 
 
+def evening_dates(set_date: date, due_date: date | None) -> list[date]:
+    """Return the evenings of an entry: the set date, or each day before a later due date."""
+    last = last_evening(set_date, due_date)
+    return [set_date + timedelta(days=n) for n in range((last - set_date).days + 1)]
+
+
 def evenings(item: Item) -> list[date]:
-    """Return the evenings on which item is done: the set date, or each day before a later due date."""
-    last = last_evening(item.set_date, item.due_date)
-    return [item.set_date + timedelta(days=n) for n in range((last - item.set_date).days + 1)]
+    """Return the evenings on which item is done (evening_dates)."""
+    return evening_dates(item.set_date, item.due_date)
 
 
-def spread(item: Item) -> dict[date, int]:
-    """Split item's minutes evenly over its evenings (POLICY "Counting, precisely").
+def spread_minutes(minutes: int, set_date: date, due_date: date | None) -> dict[date, int]:
+    """Split minutes evenly over the evenings from set_date to due_date (POLICY "Counting, precisely").
 
     Floor division with the remainder given one minute each to the earliest evenings, so the
-    total is exactly item.minutes: a load never loses or invents a minute.
+    total is exactly minutes: a load never loses or invents a minute.
     """
-    days = evenings(item)
-    share, extra = divmod(item.minutes, len(days))
+    days = evening_dates(set_date, due_date)
+    share, extra = divmod(minutes, len(days))
     return {d: share + (1 if n < extra else 0) for n, d in enumerate(days)}
 
 
-def counts_toward_cap(item: Item) -> bool:
-    """Only required (R-HW-08), written (R-HW-11), at-home (R-HW-09) minutes count."""
-    return item.required and item.kind == "written" and item.location == "home"
+def spread(item: Item) -> dict[date, int]:
+    """Split item's minutes evenly over its evenings (spread_minutes)."""
+    return spread_minutes(item.minutes, item.set_date, item.due_date)
+
+
+# The one kind and the one place whose minutes count toward the cap (R-HW-11, R-HW-09); the SQL form of
+# counts_toward_cap (edulite/homework/counting.py) is built from these too.
+COUNTED_KIND = "written"
+COUNTED_LOCATION = "home"
+
+
+def counts_toward_cap(*, kind: str, required: bool, location: str, withdrawn: bool = False,
+                      no_homework: bool = False) -> bool:
+    """Only required (R-HW-08), written (R-HW-11), at-home (R-HW-09) minutes of a live entry count.
+
+    A withdrawn entry or a "no homework" marker never counts; the engine's Items are live entries
+    already, so they leave both at False.
+    """
+    return (bool(required) and kind == COUNTED_KIND and location == COUNTED_LOCATION
+            and not withdrawn and not no_homework)
+
+
+def item_counts(item: Item) -> bool:
+    """Whether an engine Item's minutes count toward the cap (counts_toward_cap)."""
+    return counts_toward_cap(kind=item.kind, required=item.required, location=item.location)
+
+
+def load_state(counted: int, cap: int) -> str:
+    """Read a load against its cap as "ok", "near" or "over": the one reading every meter, heat map,
+    chart and page shows.
+
+    Over is more than the cap (POLICY "Over cap"); near is more than four fifths of it, in integers so
+    that 48 of 60 (exactly 80 %) is still ok. A cap of 0 (grades 1–2) has no near: nothing or over.
+    """
+    if counted > cap:
+        return "over"
+    return "near" if counted * 5 > cap * 4 else "ok"
 
 
 @dataclass(frozen=True)
@@ -113,7 +152,7 @@ def day_loads(items: Iterable[Item], *, class_id: int, grade: int, calendar: Sch
                 continue
             by_kind = kinds.setdefault(day, dict.fromkeys(KINDS, 0))
             by_kind[item.kind] += minutes
-            if counts_toward_cap(item) and minutes:
+            if item_counts(item) and minutes:
                 by_subject = subjects.setdefault(day, {})
                 by_subject[item.subject] = by_subject.get(item.subject, 0) + minutes
     loads = []
@@ -191,7 +230,7 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
         alert("R-HW-01", load.counted, 0)
     if load.day_kind is DayKind.SCHOOL_DAY:
         if band != "1-2" and load.counted > load.cap:
-            alert(_SCHOOL_DAY_RULES[band], load.counted, load.cap)
+            alert(SCHOOL_DAY_CAP_RULE[band], load.counted, load.cap)
     elif load.counted > load.cap:
         alert("R-HW-04", load.counted, load.cap)
     for subject, minutes in load.by_subject.items():
@@ -246,23 +285,6 @@ def class_size_alert(*, class_id: int, grade: int, headcount: int, policy: Polic
     return None
 
 
-def class_alerts(items: Iterable[Item], *, class_id: int, grade: int, headcount: int | None,
-                 calendar: SchoolCalendar, policy: Policy, start: date,
-                 end: date) -> list[Alert]:
-    """Return every homework and class-size alert of one class over [start, end), sorted."""
-    items = [item for item in items if item.class_id == class_id]
-    loads = day_loads(items, class_id=class_id, grade=grade, calendar=calendar, policy=policy,
-                      start=start, end=end)
-    alerts = [a for load in loads for a in class_day_alerts(load, grade=grade, policy=policy)]
-    alerts += [a for item in items if start <= item.set_date < end
-               for a in wording_alerts(item, policy)]
-    if headcount is not None:
-        size = class_size_alert(class_id=class_id, grade=grade, headcount=headcount,
-                                policy=policy)
-        alerts += [size] if size else []
-    return sort_alerts(alerts)
-
-
 @dataclass(frozen=True)
 class Preview:
     """The budget meter before saving (R-HW-05): the candidate's worst evening, before and after."""
@@ -274,11 +296,10 @@ class Preview:
     state: str
 
 
-def _state(load: DayLoad, new_alerts: list[Alert]) -> str:
-    if new_alerts or load.counted > load.cap:
-        return "over"
-    # Integer form of counted <= 0.8 * cap; with cap 0 only an empty day is ok.
-    return "ok" if load.counted * 5 <= load.cap * 4 else "near"
+def day_state(load: DayLoad, alerts: Iterable[Alert]) -> str:
+    """The meter's state of a class-day: over when any alert stands (a subject cap, R-LOC-01, can be
+    broken under the daily cap), else load_state of its counted minutes."""
+    return "over" if any(True for _ in alerts) else load_state(load.counted, load.cap)
 
 
 def _pressure(load: DayLoad) -> float:
@@ -309,7 +330,7 @@ def preview(items: Iterable[Item], candidate: Item, *, grade: int, calendar: Sch
         fresh = [a for a in class_day_alerts(after, grade=grade, policy=policy)
                  if a.key not in known]
         fresh_all.update((a.key, a) for a in fresh)
-        state = _state(after, fresh + wording)
+        state = day_state(after, fresh + wording)
         rank = (("ok", "near", "over").index(state), _pressure(after))
         if worst is None or rank > worst[0]:
             worst = (rank, Preview(day, before, after, (), state))

@@ -13,12 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from edulite.core import rules
+from edulite.core import rule_ids, rules
 from edulite.core.calendar import zone_of
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.homework import loads
 from edulite.models import HomeworkItem, School, Subject
-
-CAP_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-LOC-01")
 
 
 def school_zone(session: Session, *, school_id: int) -> ZoneInfo:
@@ -42,7 +41,7 @@ def class_items(session: Session, *, class_id: int, first: date, last: date) -> 
         .join(Subject, Subject.id == HomeworkItem.subject_id)
         .where(HomeworkItem.class_id == class_id, col(HomeworkItem.withdrawn).is_(False),
                col(HomeworkItem.no_homework).is_(False), HomeworkItem.set_date <= last,
-               HomeworkItem.set_date >= first - timedelta(days=loads.MAX_SPREAD_DAYS),
+               HomeworkItem.set_date >= first - timedelta(days=MAX_SPREAD_DAYS),
                HomeworkItem.last_evening >= first)
     ).all()
     return [rules.Item(iid, cid, subject, kind, bool(req), loc, minutes, day, due, text or "")
@@ -78,10 +77,6 @@ class BudgetCheck:
         """The most minutes the entry puts on one of its evenings (the earliest get the remainder)."""
         return max(self.spread.values())
 
-    @property
-    def left(self) -> int:
-        return self.preview.after.cap - self.preview.after.counted
-
 
 def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item,
           replacing_id: int | None = None) -> BudgetCheck:
@@ -102,8 +97,8 @@ def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item
         (with_it,) = rules.day_loads([*others, candidate], **span)
         old = {a.key: a.figure for a in rules.class_day_alerts(without, grade=grade, policy=policy)}
         for alert in rules.class_day_alerts(with_it, grade=grade, policy=policy):
-            if alert.rule_id in CAP_RULES and (alert.key not in old or alert.figure > old[alert.key]):
+            if alert.rule_id in rule_ids.CAP_RULES and (alert.key not in old or alert.figure > old[alert.key]):
                 over.setdefault(alert.key, alert)
-    wording = tuple(a for a in shown.alerts if a.rule_id not in CAP_RULES)
+    wording = tuple(a for a in shown.alerts if a.rule_id not in rule_ids.CAP_RULES)
     return BudgetCheck(shown, tuple(rules.sort_alerts(over.values())), wording, policy.over_cap_mode,
                        rules.spread(candidate))

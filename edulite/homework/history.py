@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import exists, false, or_
 from sqlmodel import Session, select
 
-from edulite.auth import Scope
+from edulite.core.scope import Scope
 from edulite.models import Assignment, HomeworkItem, HomeworkRevision, School, SchoolClass, User
 
 # Fields shown when they change, in the order a reader scans them.

@@ -1,7 +1,6 @@
-"""What a teacher typed, validated before any row is built; errors as message ids next to each field.
+"""What a teacher typed, validated before any row is built; errors as codes next to each field.
 
-Message ids are English and marked with _l so that tools/i18n_missing.py extracts them; the web layer
-translates them (this module stays free of Flask).
+No Flask: the web layer words each code in the reader's language (web/labels.py).
 """
 
 from __future__ import annotations
@@ -11,15 +10,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from edulite.core.calendar import parse_iso_day
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.rules import KINDS, LOCATIONS
-from edulite.homework.loads import MAX_SPREAD_DAYS
-
-KIND_CHOICES, LOCATION_CHOICES = KINDS, LOCATIONS
 
 MAX_MINUTES = 240
 MAX_DESCRIPTION = 500
@@ -28,36 +25,13 @@ MAX_REASON = 300
 SET_DATE_WINDOW_DAYS = 7
 # Control characters (keeping the newline) and the bidirectional overrides that can disguise text.
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _l(text: str) -> str:
-    """Mark a message id for translation; the web layer translates it for the reader."""
-    return text
-
-
-MESSAGES = {
-    "form": _l("Check the entry and try again."),
-    "subject_id": _l("Choose one of the subjects you teach in this class."),
-    "description": _l("Describe the homework in a few words."),
-    "description_long": _l("The description can be at most %(max)s characters."),
-    "kind": _l("Choose a type."),
-    "required": _l("Choose required or optional."),
-    "location": _l("Choose where it is to be done."),
-    "minutes": _l("Minutes must be a whole number from 1 to %(max)s."),
-    "set_date": _l("Enter the date it is set, as year-month-day."),
-    "set_date_window": _l("The set date must be within %(days)s days of today."),
-    "due_date": _l("Enter the due date as year-month-day, or leave it empty."),
-    "due_before_set": _l("The due date cannot be before the set date."),
-    "due_too_far": _l("The due date can be at most %(days)s days after the set date."),
-    "confirm_over": _l("This entry goes against the rules shown above: tick the box and give a reason to save "
-                       "it anyway."),
-    "over_reason": _l("Give a reason (at most %(max)s characters)."),
-    "blocked": _l("Your school does not allow saving homework over the limit. Shorten it, have it done "
-                  "in class or in after-school service, or set it for another day."),
-    "locked": _l("This entry can no longer be changed: entries can be edited on the day they are set."),
-    "withdrawn": _l("This entry was withdrawn."),
-    "already_logged": _l("You have already logged homework for this subject on this day; withdraw it first."),
-}
+# What can be wrong, by code; the web layer words each code (web/labels.py). Codes named after a field are
+# also what pydantic's own errors on that field (not a number, not a date ...) are reported as.
+CODES = frozenset({
+    "form", "subject_id", "description", "description_long", "kind", "required", "location", "minutes", "set_date",
+    "set_date_window", "due_date", "due_before_set", "due_too_far", "confirm_over", "over_reason", "blocked",
+    "locked", "withdrawn", "already_logged",
+})
 PARAMS = {"description_long": {"max": MAX_DESCRIPTION}, "minutes": {"max": MAX_MINUTES},
           "set_date_window": {"days": SET_DATE_WINDOW_DAYS}, "due_too_far": {"days": MAX_SPREAD_DAYS},
           "over_reason": {"max": MAX_REASON}}
@@ -65,13 +39,9 @@ PARAMS = {"description_long": {"max": MAX_DESCRIPTION}, "minutes": {"max": MAX_M
 
 @dataclass(frozen=True)
 class Problem:
-    """One message for one field: a message id and its parameters."""
+    """One problem with one field: a code and the figures its message quotes."""
 
     code: str
-
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.code]
 
     @property
     def params(self) -> dict:
@@ -109,9 +79,9 @@ class HomeworkInput(BaseModel):
     # Bounded: a 20-digit id would overflow the database's integer instead of meaning "not yours".
     subject_id: int = Field(ge=1, le=2**31 - 1)
     description: str = ""
-    kind: Literal["written", "oral", "reading", "practical", "exercise", "arts"] = "written"
+    kind: str = "written"
     required: bool = True
-    location: Literal["class", "after_school", "home"] = "home"
+    location: str = "home"
     minutes: int
     set_date: date
     due_date: date | None = None
@@ -130,6 +100,20 @@ class HomeworkInput(BaseModel):
             raise PydanticCustomError("description", "required")
         return text
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in KINDS:
+            raise PydanticCustomError("kind", "unknown kind")
+        return kind
+
+    @field_validator("location")
+    @classmethod
+    def _known_location(cls, location: str) -> str:
+        if location not in LOCATIONS:
+            raise PydanticCustomError("location", "unknown location")
+        return location
+
     @field_validator("minutes", mode="before")
     @classmethod
     def _digits(cls, value: object) -> object:
@@ -144,10 +128,18 @@ class HomeworkInput(BaseModel):
             raise PydanticCustomError("minutes", "out of range")
         return minutes
 
-    @field_validator("due_date", mode="before")
+    @field_validator("set_date", "due_date", mode="before")
     @classmethod
-    def _optional(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _iso_day(cls, value: object, info: ValidationInfo) -> object:
+        # Typed dates go through the one parser every page uses (YYYY-MM-DD, supported years only).
+        if not isinstance(value, str):
+            return value
+        if not value.strip() and info.field_name == "due_date":
+            return None
+        day = parse_iso_day(value)
+        if day is None:
+            raise PydanticCustomError(info.field_name, "not a date")
+        return day
 
     @field_validator("due_date")
     @classmethod
@@ -173,7 +165,7 @@ def parse_homework(raw: Mapping[str, object], *, class_id: int) -> HomeworkInput
         for err in error.errors():
             name = str(err["loc"][0]) if err["loc"] else "form"
             # Our own checks name their message; pydantic's (not a number, not a date ...) get the field's.
-            code = err["type"] if err["type"] in MESSAGES else name if name in MESSAGES else "form"
+            code = err["type"] if err["type"] in CODES else name if name in CODES else "form"
             problems.setdefault(name, []).append(Problem(code))
         raise InvalidHomework(problems) from None
 

@@ -15,11 +15,9 @@ from sqlmodel import Session, col, select
 
 from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import NATIONAL, Policy, cap_for, tighten
 from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
-
-# Longest span between set and due date that a teacher may enter; bounds the look-back of loads.
-MAX_SPREAD_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -48,16 +46,18 @@ def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
     return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
 
 
+def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:
+    return list(session.exec(
+        select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None))
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all())
+
+
 def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
     school = session.get(School, school_id)
-    district = session.exec(
-        select(PolicyVersion).where(PolicyVersion.district_id == school.district_id,
-                                    col(PolicyVersion.school_id).is_(None))
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
     own = session.exec(
         select(PolicyVersion).where(PolicyVersion.school_id == school_id)
         .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    return list(district), list(own)
+    return _district_versions(session, school.district_id), list(own)
 
 
 def _latest(versions: list[PolicyVersion], day: date) -> dict:
@@ -67,6 +67,11 @@ def _latest(versions: list[PolicyVersion], day: date) -> dict:
 
 def _compose(district: list[PolicyVersion], own: list[PolicyVersion], day: date) -> Policy:
     return tighten(tighten(NATIONAL, _latest(district, day)), _latest(own, day))
+
+
+def district_policy(session: Session, *, district_id: int, day: date) -> Policy:
+    """National floor, then the district default, as of day: what a school's override must not loosen."""
+    return tighten(NATIONAL, _latest(_district_versions(session, district_id), day))
 
 
 def policy_in_force(session: Session, *, school_id: int, day: date) -> Policy:

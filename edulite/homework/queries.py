@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from edulite.auth import Scope
 from edulite.core import rules
-from edulite.homework import budget, loads
-from edulite.homework.service import editable
+from edulite.core.entry import MAX_SPREAD_DAYS, editable
+from edulite.core.scope import Scope
+from edulite.homework import budget, counting, loads
 from edulite.models import Assignment, HomeworkItem, SchoolClass, Subject, User
 
 COPY_DAYS = 21
@@ -57,10 +57,6 @@ class ClassDay:
     my_subjects: tuple[tuple[int, str], ...]
     mode: str
 
-    @property
-    def left(self) -> int:
-        return self.load.cap - self.load.counted
-
     def logged(self, subject_id: int) -> bool:
         return any(item.subject_id == subject_id for item in self.items if item.set_date == self.day)
 
@@ -80,13 +76,6 @@ def my_subjects(session: Session, *, scope: Scope) -> dict[int, list[tuple[int, 
     return out
 
 
-def state_of(load: rules.DayLoad, alerts: list[rules.Alert]) -> str:
-    """ok / near / over with the thresholds of rules.preview: near above 80 % of the cap."""
-    if alerts or load.counted > load.cap:
-        return "over"
-    return "ok" if load.counted * 5 <= load.cap * 4 else "near"
-
-
 def _day_items(session: Session, scope: Scope, class_ids: list[int], day: date, today: date,
                mine: dict[int, list[tuple[int, str]]]) -> dict[int, list[DayItem]]:
     zone = budget.school_zone(session, school_id=scope.school_id)
@@ -95,21 +84,21 @@ def _day_items(session: Session, scope: Scope, class_ids: list[int], day: date, 
         select(HomeworkItem, Subject.name, User.display_name)
         .join(Subject, Subject.id == HomeworkItem.subject_id).join(User, User.id == HomeworkItem.teacher_id)
         .where(col(HomeworkItem.class_id).in_(class_ids), col(HomeworkItem.withdrawn).is_(False),
-               HomeworkItem.set_date <= day, HomeworkItem.set_date >= day - timedelta(days=loads.MAX_SPREAD_DAYS),
+               HomeworkItem.set_date <= day, HomeworkItem.set_date >= day - timedelta(days=MAX_SPREAD_DAYS),
                HomeworkItem.last_evening >= day)
         .order_by(Subject.name, HomeworkItem.created_at)).all()
     out: dict[int, list[DayItem]] = {}
     for item, subject, teacher in rows:
-        engine = rules.Item(item.id, item.class_id, subject, item.kind, item.required, item.location,
-                            item.minutes, item.set_date, item.due_date, item.description)
         is_mine = (item.subject_id, subject) in mine.get(item.class_id, [])
-        created_on = budget.local_date(item.created_at, zone)
+        logged_on = budget.local_date(item.created_at, zone)
+        tonight = rules.spread_minutes(item.minutes, item.set_date, item.due_date).get(day, 0)
         out.setdefault(item.class_id, []).append(DayItem(
             item.id, subject, item.subject_id, teacher, item.description, item.kind, item.required,
-            item.location, rules.spread(engine).get(day, 0), item.minutes, item.set_date, item.due_date,
-            item.no_homework, item.graded, rules.counts_toward_cap(engine) and not item.no_homework,
+            item.location, tonight, item.minutes, item.set_date, item.due_date,
+            item.no_homework, item.graded, counting.counts(item),
             tuple(text for _rule, text in rules.wording_problems(item.description, policy)),
-            is_mine, is_mine and editable(item, today=today, created_on=created_on)))
+            is_mine, is_mine and editable(set_date=item.set_date, logged_on=logged_on, today=today,
+                                          withdrawn=item.withdrawn)))
     return out
 
 
@@ -127,7 +116,7 @@ def class_days(session: Session, *, scope: Scope, day: date, today: date,
                                 class_ids=wanted):
         (load,) = cl.days
         found = rules.class_day_alerts(load, grade=cl.klass.grade, policy=policy)
-        out.append(ClassDay(cl.klass.class_id, cl.klass.name, cl.klass.grade, day, load, state_of(load, found),
+        out.append(ClassDay(cl.klass.class_id, cl.klass.name, cl.klass.grade, day, load, rules.day_state(load, found),
                             tuple(found), tuple(items.get(cl.klass.class_id, [])),
                             tuple(mine[cl.klass.class_id]), policy.over_cap_mode))
     return out

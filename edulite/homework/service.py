@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from edulite.alerts import store as alerts
-from edulite.auth import Scope
 from edulite.core import rules
+from edulite.core.entry import editable
+from edulite.core.scope import Scope
 from edulite.homework import budget
 from edulite.homework.input import MAX_REASON, HomeworkInput, InvalidHomework, Problem, check_dates, clean_reason
 from edulite.models import Assignment, HomeworkItem, HomeworkRevision, SchoolClass, Subject, utcnow
@@ -63,13 +64,9 @@ def snapshot(session: Session, item: HomeworkItem) -> dict:
             "over_cap_reason": item.over_cap_reason}
 
 
-def editable(item: HomeworkItem, *, today: date, created_on: date) -> bool:
-    """Same-day rule: editable until its set date has passed, or on the day it was logged."""
-    return not item.withdrawn and (today <= item.set_date or created_on == today)
-
-
-def _created_on(session: Session, item: HomeworkItem, school_id: int) -> date:
-    return budget.local_date(item.created_at, budget.school_zone(session, school_id=school_id))
+def _editable(session: Session, item: HomeworkItem, school_id: int, today: date) -> bool:
+    logged_on = budget.local_date(item.created_at, budget.school_zone(session, school_id=school_id))
+    return editable(set_date=item.set_date, logged_on=logged_on, today=today, withdrawn=item.withdrawn)
 
 
 def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, before: dict | None,
@@ -86,10 +83,6 @@ def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, bef
                      class_ids=[klass.id])
     session.commit()
     return item
-
-
-def _last_evening(set_date: date, due: date | None) -> date:
-    return rules.evenings(rules.Item(None, 0, "", "written", True, "home", 0, set_date, due))[-1]
 
 
 def _candidate(data: HomeworkInput, subject: str, item_id: int | None) -> rules.Item:
@@ -161,7 +154,7 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
                         set_date=data.set_date, due_date=data.due_date, description=data.description,
                         kind=data.kind, required=data.required, location=data.location, minutes=data.minutes,
                         over_cap_reason=stored_reason)
-    last = _last_evening(data.set_date, data.due_date)
+    last = rules.last_evening(data.set_date, data.due_date)
     return _record(session, scope, item, "create", None, klass, (data.set_date, last))
 
 
@@ -174,7 +167,7 @@ def edit_homework(session: Session, *, scope: Scope, item_id: int, data: Homewor
         raise Forbidden("an entry cannot move to another class or stop being 'no homework'")
     if item.withdrawn:
         raise InvalidHomework.one("form", "withdrawn")
-    if not editable(item, today=today, created_on=_created_on(session, item, klass.school_id)):
+    if not _editable(session, item, klass.school_id, today):
         raise InvalidHomework.one("form", "locked")
     check_dates(data, today=today)
     stored_reason = _check_budget(session, klass, data, item.id, confirm_over, reason)
@@ -183,12 +176,12 @@ def edit_homework(session: Session, *, scope: Scope, item_id: int, data: Homewor
         session.rollback()
         return item
     before = snapshot(session, item)
-    old_span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    old_span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
     for name in changed:
         setattr(item, name, getattr(data, name))
     item.over_cap_reason = stored_reason
     item.teacher_id, item.version, item.updated_at = scope.user_id, item.version + 1, utcnow()
-    new_span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    new_span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
     span = (min(old_span[0], new_span[0]), max(old_span[1], new_span[1]))
     return _record(session, scope, item, "edit", before, klass, span)
 
@@ -199,11 +192,11 @@ def withdraw_homework(session: Session, *, scope: Scope, item_id: int, today: da
     if item.withdrawn:
         session.rollback()
         return item
-    if not editable(item, today=today, created_on=_created_on(session, item, klass.school_id)):
+    if not _editable(session, item, klass.school_id, today):
         raise InvalidHomework.one("form", "locked")
     before = snapshot(session, item)
     item.withdrawn, item.version, item.updated_at = True, item.version + 1, utcnow()
-    span = (item.set_date, _last_evening(item.set_date, item.due_date))
+    span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
     return _record(session, scope, item, "withdraw", before, klass, span)
 
 

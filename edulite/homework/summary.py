@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar, parse_day_kind
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import Policy, cap_for
 from edulite.homework import loads
 from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
@@ -109,7 +110,7 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
         .join(Subject, Subject.id == HomeworkItem.subject_id)
         .where(HomeworkItem.class_id == class_id, HomeworkItem.withdrawn.is_(False),
                HomeworkItem.set_date <= last,
-               HomeworkItem.set_date >= first - timedelta(days=loads.MAX_SPREAD_DAYS),
+               HomeworkItem.set_date >= first - timedelta(days=MAX_SPREAD_DAYS),
                HomeworkItem.last_evening >= first)).all()
     items = [rules.Item(iid, class_id, subject, kind, bool(req), loc, minutes, set_date, due)
              for iid, subject, kind, req, loc, minutes, set_date, due, none, _g in found if not none]

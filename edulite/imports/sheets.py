@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from edulite.core.calendar import is_supported
+
 EMPTY = (None, "")
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -166,19 +168,27 @@ def whole(low: int, high: int) -> Callable[[Any], int]:
     return parse
 
 
-def day(value: Any) -> date:
+def _read_day(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 36526 <= value < 73051:
-        return EXCEL_EPOCH + timedelta(days=int(value))  # an unformatted Excel date serial (2000–2099)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 10**6:
+        return EXCEL_EPOCH + timedelta(days=int(value))  # an unformatted Excel date serial
     match = DATE_RE.fullmatch(value) if isinstance(value, str) else None
     if match:
         try:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
-            pass
+            return None
+    return None
+
+
+def day(value: Any) -> date:
+    """A date in any format schools use, within the years every page supports (calendar.is_supported)."""
+    found = _read_day(value)
+    if found is not None and is_supported(found):
+        return found
     raise ValueError(f"must be a date like 2024-09-02, 2024/9/2 or 2024年9月2日, got {_shown(value)}")
 
 

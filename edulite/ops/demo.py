@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 from sqlmodel import Session, select
 
 from edulite.afterschool.queries import default_term
-from edulite.alerts.store import recompute_all
+from edulite.alerts.recompute import recompute_all
 from edulite.models import (
     AfterSchoolPlan,
     AfterSchoolSession,

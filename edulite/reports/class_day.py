@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from edulite.alerts import inbox as alert_inbox
 from edulite.core import rules
-from edulite.homework import history, loads
+from edulite.core.entry import MAX_SPREAD_DAYS
+from edulite.homework import counting, history, loads
 from edulite.models import AfterSchoolSession, HomeworkItem, HomeworkRevision, SessionClass, Subject, User
 
 
@@ -61,16 +62,14 @@ def _items(session: Session, class_id: int, day: date) -> list[ItemRow]:
     query = (select(HomeworkItem, Subject.name, User.display_name)
              .join(Subject, Subject.id == HomeworkItem.subject_id).join(User, User.id == HomeworkItem.teacher_id)
              .where(HomeworkItem.class_id == class_id, HomeworkItem.set_date <= day,
-                    HomeworkItem.set_date >= day - timedelta(days=loads.MAX_SPREAD_DAYS),
+                    HomeworkItem.set_date >= day - timedelta(days=MAX_SPREAD_DAYS),
                     or_(HomeworkItem.set_date == day, col(HomeworkItem.last_evening) >= day))
              .order_by(HomeworkItem.set_date, Subject.name, HomeworkItem.id))
     rows = []
     for item, subject, teacher in session.exec(query).all():
-        counts = (item.required and item.kind == "written" and item.location == "home" and not item.withdrawn
-                  and not item.no_homework)
         rows.append(ItemRow(item.id, subject, teacher, item.description, item.kind, item.required, item.location,
                             item.minutes, item.set_date, item.due_date, item.graded, item.withdrawn,
-                            item.no_homework, item.over_cap_reason, counts))
+                            item.no_homework, item.over_cap_reason, counting.counts(item)))
     return rows
 
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
-from edulite.homework import loads
+from edulite.homework import counting, loads
 from edulite.models import Alert, HomeworkItem, SchoolClass, Subject, User
 
 LOAD_COLUMNS = ("class", "grade", "date", "day_kind", "counted_minutes", "cap", "over", *rules.KINDS)
@@ -47,8 +47,7 @@ def item_rows(session: Session, *, school_id: int, start: date, end: date,
     return [{"class": name, "grade": grade, "subject": subject, "teacher": teacher, "set_date": i.set_date,
              "due_date": i.due_date, "description": i.description, "kind": i.kind, "required": i.required,
              "location": i.location, "minutes": i.minutes,
-             "counts_toward_cap": i.required and i.kind == "written" and i.location == "home"
-             and not i.withdrawn and not i.no_homework,
+             "counts_toward_cap": counting.counts(i),
              "no_homework": i.no_homework, "graded": i.graded, "withdrawn": i.withdrawn, "updated_at": i.updated_at}
             for i, name, grade, subject, teacher in session.exec(query).all()]
 

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, or_, select
 
 from edulite.afterschool.queries import ClassSession, class_week_sessions
 from edulite.core import rules
-from edulite.core.calendar import DayKind, parse_iso_day, today_in, week_start  # noqa: F401 - the parent page reads its today here
+from edulite.core.calendar import DayKind, is_supported, parse_iso_day, week_start
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import band_of, bedtime_for
 from edulite.homework import loads
 from edulite.homework.loads import ClassInfo
@@ -24,8 +25,6 @@ from edulite.models import ClassLink, HomeworkItem, School, SchoolClass, Subject
 
 # secrets.token_urlsafe(24) gives 32 such characters; anything else cannot be a token, so skip the query.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-# Weeks a parent may page to; outside, a hand-edited ?week= falls back to this week (and never overflows).
-EARLIEST, LATEST = date(2000, 1, 3), date(2099, 12, 28)
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,8 @@ class PublishedItem:
     @property
     def counted(self) -> bool:
         """Whether its minutes make up the day's total (the engine's own rule, R-HW-08/09/11)."""
-        return not self.no_homework and rules.counts_toward_cap(self)
+        return rules.counts_toward_cap(kind=self.kind, required=self.required, location=self.location,
+                                       no_homework=self.no_homework)
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,10 @@ def class_for_token(session: Session, token: str) -> LinkedClass | None:
 
 def week_of(text: str | None, today: date) -> date:
     """The Monday of the week named by ?week=YYYY-MM-DD (any day of it), else of today's week."""
-    day = parse_iso_day(text) or today
-    return week_start(day if EARLIEST <= day <= LATEST else today)
+    day = parse_iso_day(text)
+    monday = week_start(day) if day else None
+    # A week that starts before the supported years falls back too, so paging never overflows.
+    return monday if monday and is_supported(monday) else week_start(today)
 
 
 def week_items(session: Session, *, class_id: int, start: date, end: date) -> list[tuple]:
@@ -126,7 +128,7 @@ def week_items(session: Session, *, class_id: int, start: date, end: date) -> li
                HomeworkItem.last_evening, HomeworkItem.no_homework)
         .join(Subject, Subject.id == HomeworkItem.subject_id)
         .where(HomeworkItem.class_id == class_id, col(HomeworkItem.withdrawn).is_(False),
-               HomeworkItem.set_date >= start - timedelta(days=loads.MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
+               HomeworkItem.set_date >= start - timedelta(days=MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
                or_(HomeworkItem.set_date >= start, HomeworkItem.last_evening >= start))
         .order_by(HomeworkItem.set_date, Subject.id, HomeworkItem.id)).all())
 
@@ -142,7 +144,9 @@ def verdict(*, grade: int, counted: int, cap: int, has_items: bool, school_day: 
         return "grade12_over" if counted else "grade12_none"
     if counted == 0:
         return "nothing_counted"
-    return "over" if counted > cap else "at" if counted == cap else "below"
+    if rules.load_state(counted, cap) == "over":
+        return "over"
+    return "at" if counted == cap else "below"
 
 
 def _published(row: tuple, calendar) -> PublishedItem:

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from edulite.alerts import store as alerts
 from edulite.core.policy import Policy
+from edulite.homework import loads
 from edulite.models import Assignment, CalendarDay, ClassLink, School, SchoolClass, Subject, User, utcnow
 from edulite.school.audit import audit
-from edulite.school.settings import _district_base
 
 
 class NotInSchool(LookupError):
@@ -162,4 +162,4 @@ def calendar_days(session: Session, *, school_id: int, since: date, limit: int =
 def district_base(session: Session, *, school_id: int, day: date) -> Policy:
     """The policy a school's override is checked against (the same base set_school_policy uses)."""
     school = session.get(School, school_id)
-    return _district_base(session, school.district_id, day)
+    return loads.district_policy(session, district_id=school.district_id, day=day)

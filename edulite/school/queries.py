@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from edulite.auth import Scope
+from edulite.core.scope import Scope
 from edulite.models import Assignment, School, SchoolClass, Subject, User
 
 

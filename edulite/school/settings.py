@@ -1,4 +1,8 @@
-"""Writes to a school's policy (stricter only) and calendar; each change is audited."""
+"""Writes to a school's policy (stricter only) and calendar; each change is audited.
+
+Each write judges the school's alerts again before its one commit: a recompute that fails leaves
+neither the new policy or calendar nor its audit row, and alerts never lag behind the rules in force.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,34 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from edulite.alerts.store import recompute_all
+from edulite.alerts.recompute import recompute_all
 from edulite.core.calendar import DayKind
 from edulite.core.policy import NATIONAL, policy_from_dict, policy_to_dict, tighten
-from edulite.homework.loads import policy_in_force
+from edulite.homework.loads import district_policy, policy_in_force, school_today
 from edulite.models import CalendarDay, PolicyVersion, School
 from edulite.school.audit import audit
 
+# A new policy judges stored alerts again from its first day to this far past today, where the homework
+# already logged lies (the window the settings page recomputed before this moved here).
+RECOMPUTE_AHEAD_DAYS = 32
 
-def _district_base(session: Session, district_id: int, day: date):
-    rows = session.exec(
-        select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None),
-                                    PolicyVersion.effective_from <= day)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    return tighten(NATIONAL, json.loads(rows[-1].data)) if rows else NATIONAL
+
+def _recompute_from(session: Session, school_id: int, effective_from: date, today: date | None) -> None:
+    """Judge the school's alerts again under a policy that takes effect on effective_from."""
+    today = today or school_today(session, school_id=school_id)
+    session.flush()
+    recompute_all(session, school_id=school_id, start=effective_from,
+                  end=max(effective_from, today) + timedelta(days=RECOMPUTE_AHEAD_DAYS), today=today)
 
 
 def set_school_policy(session: Session, *, school_id: int, data: Mapping, effective_from: date,
-                      user_id: int | None) -> None:
-    """Store a school override; PolicyLooser (a ValueError) if any value is looser than the district's."""
+                      user_id: int | None, today: date | None = None) -> None:
+    """Store a school override and its alerts; PolicyLooser (a ValueError) if looser than the district's.
+
+    today defaults to the school's date.
+    """
     school = session.get(School, school_id)
-    base = _district_base(session, school.district_id, effective_from)
+    base = district_policy(session, district_id=school.district_id, day=effective_from)
     override = dict(data)
     override.pop("effective_from", None)
     new = tighten(base, override)
@@ -37,12 +48,13 @@ def set_school_policy(session: Session, *, school_id: int, data: Mapping, effect
                               data=json.dumps(override, ensure_ascii=False, sort_keys=True)))
     audit(session, user_id=user_id, school_id=school_id, action="policy_set", entity="policy",
           before=before, after=policy_to_dict(new))
+    _recompute_from(session, school_id, effective_from, today)
     session.commit()
 
 
 def set_district_policy(session: Session, *, district_id: int, data: Mapping, effective_from: date,
                         user_id: int | None) -> None:
-    """Store a district default; it too may only be stricter than the national floor."""
+    """Store a district default and its schools' alerts; it too may only be stricter than the national floor."""
     override = dict(data)
     override.pop("effective_from", None)
     new = tighten(NATIONAL, override)
@@ -50,6 +62,8 @@ def set_district_policy(session: Session, *, district_id: int, data: Mapping, ef
                               data=json.dumps(override, ensure_ascii=False, sort_keys=True)))
     audit(session, user_id=user_id, school_id=None, action="district_policy_set", entity="policy",
           after=policy_to_dict(new))
+    for school_id in session.exec(select(School.id).where(School.district_id == district_id)).all():
+        _recompute_from(session, school_id, effective_from, None)
     session.commit()
 
 

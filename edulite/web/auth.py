@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +17,7 @@ from edulite.models import User
 from edulite.school import audit as services
 from edulite.school import queries
 from edulite.web.forms import LoginForm
+from edulite.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -39,19 +38,6 @@ class PasswordForm(FlaskForm):
         DataRequired(_l("Enter the new password again.")), EqualTo("new", _l("The two new passwords differ."))])
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
-    if not target:
-        return None
-    # Browsers read "/\evil.example" (and tabs or newlines inside "//") as another site.
-    if "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.get("/")
 def index():
     """Send a signed-in user to their home page, everyone else to sign in."""
@@ -63,14 +49,14 @@ def index():
 @bp.get("/login")
 def login():
     """Show the sign-in form."""
-    return render_template("auth/login.html", form=LoginForm(), next=_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=LoginForm(), next=safe_next(request.args.get("next")))
 
 
 @bp.post("/login")
 def login_submit():
     """Check the password and start a fresh session; failures are counted per account and address."""
     form = LoginForm()
-    next_url = _safe_next(request.form.get("next"))
+    next_url = safe_next(request.form.get("next"))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form, next=next_url), 422
     username, address = form.username.data.strip(), request.remote_addr
@@ -136,7 +122,7 @@ def _min_length() -> int:
 @bp.get("/lang/<code>")
 def language(code: str):
     """Switch the interface language (a cookie on this device; nothing on the server changes)."""
-    target = _safe_next(request.args.get("next")) or url_for("auth.index")
+    target = safe_next(request.args.get("next")) or url_for("auth.index")
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",

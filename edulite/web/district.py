@@ -8,7 +8,8 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.reports import district
 from edulite.reports import week as dashboard
-from edulite.web.params import local_today, week_context, whole
+from edulite.web.clock import local_today
+from edulite.web.params import week_context, whole
 
 # A prefecture has hundreds of schools: a phone shows them a page at a time, the worst first if asked.
 PAGE_SIZE = 50

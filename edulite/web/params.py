@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import current_app, request
+from flask import request
 
-from edulite.core.calendar import parse_iso_day, today_in, week_start
-
-
-def local_today() -> date:
-    return today_in(current_app.config["DEFAULT_TIMEZONE"])
+from edulite.core.calendar import parse_iso_day, week_start
+from edulite.web.clock import local_today
 
 
 def week_arg(name: str = "week") -> tuple[date, date]:

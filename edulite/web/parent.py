@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from edulite.db import get_session
 from edulite.reports import publication
-from edulite.web.afterschool_text import labels
+from edulite.web import clock
 
 bp = Blueprint("parent", __name__, url_prefix="/c")
 READ_ONLY = {"methods": ["GET"], "provide_automatic_options": False}
@@ -43,10 +43,10 @@ def _revalidating(response):
 def week(token: str):
     """Show one week of a class's homework by day, each day's total against the cap."""
     klass = _linked_class(token)
-    today = publication.today_in(klass.timezone)
+    today = clock.today_in_zone(klass.timezone)
     start = publication.week_of(request.args.get("week"), today)
     shown = publication.class_week(get_session(), klass=klass, start=start, today=today)
-    page = render_template("parent/week.html", klass=klass, week=shown, token=token, **labels())
+    page = render_template("parent/week.html", klass=klass, week=shown, token=token)
     return _revalidating(make_response(page))
 
 

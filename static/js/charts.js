@@ -1,5 +1,6 @@
 // Draw every chart whose Chart.js config the server put in a <script type="application/json"> tag.
 // Runs on htmx.onLoad (the first page and every swapped fragment); an old chart is destroyed first.
+// The only chart loader: every page with a chart uses the chart() macro of templates/macros/principal.html.
 (function () {
   "use strict";
 
@@ -26,6 +27,10 @@
       var settings = config(canvas.dataset.chart);
       if (!settings) { return; }
       destroy(canvas);
+      // A box whose height follows its data (one bar per class) says so in data-height. Set through the
+      // CSSOM, which the CSP allows; a style attribute in the markup would be refused.
+      var box = canvas.parentElement;
+      if (box && box.dataset.height) { box.style.height = box.dataset.height + "px"; }
       new window.Chart(canvas, settings);
     });
   }
@@ -33,6 +38,7 @@
   if (window.htmx) {
     window.htmx.onLoad(build);
     document.addEventListener("htmx:beforeSwap", function (event) {
+      if (!event.detail.shouldSwap) { return; }  // a refused response leaves the charts on screen as they are
       // Charts about to be swapped out release their canvases and listeners.
       event.detail.target.querySelectorAll("canvas[data-chart]").forEach(destroy);
       var parsed = new DOMParser().parseFromString(event.detail.serverResponse || "", "text/html");

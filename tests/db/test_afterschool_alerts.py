@@ -1,14 +1,14 @@
 """After-school alerts (R-AS-01..03) computed from stored sessions, on SQLite and PostgreSQL."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import col, select
 
 from edulite.afterschool import alerts as afterschool
 from edulite.afterschool.input import SessionTexts
 from edulite.afterschool.service import adjust_session
-from edulite.alerts import store as alerts
+from edulite.alerts.recompute import recompute_all
 from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import Alert
@@ -107,8 +107,10 @@ def test_a_range_inside_a_week_recomputes_the_whole_week_so_the_monday_alert_is_
 
 def test_a_stricter_school_window_is_used_and_another_schools_alerts_are_left_alone(any_app, any_world):
     with session_scope(any_app) as s:
+        # From the week under test, on its Monday: setting a policy judges its weeks from then on, and
+        # from September every week before this one would be missing its (unlogged) service.
         set_school_policy(s, school_id=any_world.school.id, data={"after_school_end_latest": "17:50"},
-                          effective_from=date(2026, 9, 1), user_id=None)
+                          effective_from=MON, user_id=None, today=MON)
         add_session(s, any_world.other_school.id, MON, end="18:30")
     with session_scope(any_app) as s:
         afterschool.recompute(s, school_id=any_world.other_school.id, start=MON, end=NEXT_MON, today=MON)
@@ -122,7 +124,7 @@ def test_a_stricter_school_window_is_used_and_another_schools_alerts_are_left_al
 def test_recompute_all_adds_after_school_alerts_to_the_homework_ones(any_app, any_world):
     _week(any_app, any_world, WEEK[:4], activity="new_lesson")
     with session_scope(any_app) as s:
-        result = alerts.recompute_all(s, school_id=any_world.school.id, start=MON, end=NEXT_MON)
+        result = recompute_all(s, school_id=any_world.school.id, start=MON, end=NEXT_MON)
     assert result.opened == 5  # four new lessons and the missing Friday
     assert {r for r, *_ in _current(any_app, any_world.school.id)} == {"R-AS-01", "R-AS-03"}
 

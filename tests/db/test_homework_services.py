@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import func, select
 
-from edulite.auth import Scope
+from edulite.core.scope import Scope
 from edulite.db import session_scope
 from edulite.homework import service as homework
 from edulite.homework.history import item_history

@@ -32,8 +32,8 @@ def test_the_inbox_pages_filters_and_counts_by_state_within_the_school(any_app, 
     with session_scope(any_app) as s:
         rows = alert_inbox.alert_page(s, school_id=any_world.school.id, filters=alert_inbox.AlertFilters())
         assert sorted(r.rule_id for r in rows) == ["R-HW-01", "R-HW-02"]
-        alert_actions.acknowledge(s, school_id=any_world.school.id, user_id=any_world.principal.id,
-                                  alert_id=next(r.id for r in rows if r.rule_id == "R-HW-02"), note="知悉")
+        alert_actions.act(s, school_id=any_world.school.id, user_id=any_world.principal.id, action="acknowledge",
+                          alert_id=next(r.id for r in rows if r.rule_id == "R-HW-02"), note="知悉")
         counts = alert_inbox.state_counts(s, school_id=any_world.school.id, filters=alert_inbox.AlertFilters())
         grade1 = alert_inbox.alert_page(s, school_id=any_world.school.id,
                                         filters=alert_inbox.AlertFilters(grade=1, week=MON))

@@ -54,8 +54,9 @@ def test_a_teacher_logs_a_session_at_phone_size_and_the_principal_sees_it(demo_l
     expect(card).to_contain_text("15:40–17:50")
     expect(card).to_contain_text("阅读")
     expect(card).to_contain_text("合规")
-    expect(page.locator("#as-chart-classes")).to_be_visible()
-    assert page.evaluate("Chart.getChart(document.getElementById('as-chart-classes')) !== undefined")
+    canvas = page.locator("canvas[data-chart=as-chart-classes]")
+    expect(canvas).to_be_visible()
+    assert canvas.evaluate("c => Chart.getChart(c) !== undefined")
     row = page.locator("table.as-table tr", has=page.locator("th", has_text="三年级(1)班"))
     expect(row).to_contain_text("33")
     assert page.blocked == []

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from edulite.core.calendar import week_start
+from edulite.core.calendar import today_in, week_start
 from edulite.db import session_scope
 from edulite.homework import loads
 from edulite.reports import publication
@@ -22,7 +22,7 @@ MAX_PAGE_BYTES = 60_000
 def _todays_load(base_url, token):
     with session_scope(base_url.app, write=False) as s:
         klass = publication.class_for_token(s, token)
-        today = publication.today_in(klass.timezone)
+        today = today_in(klass.timezone)
         (class_load,) = loads.class_loads(s, school_id=klass.school_id, start=today, end=today + timedelta(days=1),
                                           class_ids=[klass.class_id])
     return today, class_load.days[0]

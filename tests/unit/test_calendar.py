@@ -4,18 +4,21 @@ after-school service (R-AS-01)."""
 import copy
 import json
 import pickle
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from edulite.afterschool.input import day_or
 from edulite.core.calendar import (
     DayKind,
     FrozenDict,
     SchoolCalendar,
     parse_day_kind,
-    week_range,
+    parse_iso_day,
     week_start,
 )
+from edulite.imports.sheets import day as sheet_day
+from edulite.reports.publication import week_of
 
 MON = date(2026, 11, 23)
 SAT = date(2026, 11, 28)
@@ -111,7 +114,6 @@ def test_next_school_day_gives_up_after_a_year_without_school_days():
 def test_a_week_starts_on_monday_and_runs_to_the_next_monday_half_open():
     assert week_start(SUN) == MON
     assert week_start(MON) == MON
-    assert week_range(SAT) == (MON, MON + timedelta(days=7))
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -153,3 +155,23 @@ def test_a_frozen_dict_refuses_changes_but_serialises_hashes_pickles_and_copies(
 def test_calendars_with_the_same_overrides_are_equal_and_hashable():
     assert golden_week_calendar() == golden_week_calendar()
     assert hash(golden_week_calendar()) == hash(golden_week_calendar())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-11-23", date(2026, 11, 23)), (" 2026-11-23\n", date(2026, 11, 23)),
+    ("2000-01-01", date(2000, 1, 1)), ("2099-12-31", date(2099, 12, 31)), (date(2026, 11, 23), date(2026, 11, 23)),
+    ("1999-12-31", None), ("2100-01-01", None), ("9999-12-31", None), ("0001-01-01", None), (date(2100, 1, 1), None),
+    ("2026-02-30", None), ("23/11/2026", None), ("20261123", None), ("2026-W48-1", None),
+    ("", None), (None, None), (20261123, None),
+    (datetime(2026, 11, 23, 8, 0), None),
+])
+def test_one_parser_reads_an_iso_day_within_the_supported_years(text, expected):
+    assert parse_iso_day(text) == expected
+
+
+@pytest.mark.parametrize("far", ["1999-12-31", "2100-01-01", "0001-01-01", "9999-12-31"])
+def test_every_reader_of_a_typed_date_refuses_the_same_years(far):
+    today = date(2026, 11, 25)
+    assert day_or(far, today) == today and week_of(far, today) == date(2026, 11, 23)
+    with pytest.raises(ValueError, match="must be a date"):
+        sheet_day(far)

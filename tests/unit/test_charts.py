@@ -18,8 +18,8 @@ def test_charts_imports_only_the_standard_library():
 
 @pytest.mark.parametrize(("args", "state"), [
     ({"counted": 61, "cap": 60}, "over"),
-    ({"counted": 48, "cap": 60}, "near"),
-    ({"counted": 47, "cap": 60}, "ok"),
+    ({"counted": 49, "cap": 60}, "near"),
+    ({"counted": 48, "cap": 60}, "ok"),  # exactly 80 %: ok, as on the teacher's meter (rules.load_state)
     ({"counted": 0, "cap": 60, "logged": False, "past": True}, "missing"),
     ({"counted": 0, "cap": 60, "logged": False, "past": False}, "ok"),
     ({"counted": 0, "cap": 60, "logged": False, "past": False, "future": True}, "future"),

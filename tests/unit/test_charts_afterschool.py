@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from edulite.afterschool.week import ParticipationRow
 from edulite.core.charts_afterschool import BAR, EMPTY, LOW, chart_height, participation_chart
 from tests.unit.test_pure_imports import impure_imports
 
@@ -54,3 +55,10 @@ def test_the_builder_imports_only_the_standard_library():
     source = (Path(__file__).resolve().parents[2] / "edulite" / "core" / "charts_afterschool.py").read_text(
         encoding="utf-8")
     assert impure_imports(source) == []
+
+
+def test_the_participation_table_flags_exactly_the_rows_the_chart_draws_in_the_warning_colour():
+    rates = (0.5, 0.499, None, 0.0)
+    colours = chart(labels=("a", "b", "c", "d"), rates=rates)["data"]["datasets"][0]["backgroundColor"]
+    rows = [ParticipationRow("x", 3, 1, 40, (), rate) for rate in rates]
+    assert [row.low for row in rows] == [colour == LOW for colour in colours] == [False, True, False, True]

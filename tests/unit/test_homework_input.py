@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from edulite.homework.input import MESSAGES, HomeworkInput, InvalidHomework, clean_text, parse_homework
+from edulite.homework.input import HomeworkInput, InvalidHomework, clean_text, parse_homework
 
 GOOD = {"subject_id": "2", "description": "练习册", "kind": "written", "required": "1", "location": "home",
         "minutes": "20", "set_date": "2026-11-17", "due_date": ""}
@@ -41,5 +41,7 @@ def test_control_characters_and_bidi_overrides_are_removed_but_newlines_kept():
     assert clean_text(" a\x00b\r\nc\u202ed\t ") == "ab\ncd"
 
 
-def test_every_message_id_is_english_text_ending_with_a_full_stop():
-    assert all(text[0].isupper() and text.endswith(".") for text in MESSAGES.values())
+@pytest.mark.parametrize("typed", ["20261117", "2026-W47-2", "17/11/2026", "2100-01-01", "1999-12-31"])
+def test_dates_are_read_by_the_one_iso_parser_and_anything_else_is_the_fields_problem(typed):
+    assert problems(set_date=typed) == {"set_date": ["set_date"]}
+    assert problems(due_date=typed) == {"due_date": ["due_date"]}

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from edulite.reports.publication import today_in, verdict, week_of
+from edulite.core.calendar import today_in
+from edulite.reports.publication import verdict, week_of
 
 MON, WED = date(2026, 11, 16), date(2026, 11, 18)
 

@@ -11,12 +11,13 @@ from edulite.core.rules import (
     Alert,
     DayLoad,
     Item,
-    class_alerts,
     class_day_alerts,
     class_size_alert,
     counts_toward_cap,
     day_loads,
     evenings,
+    item_counts,
+    load_state,
     preview,
     spread,
     weekly_average,
@@ -83,7 +84,7 @@ def test_a_multi_day_item_spreads_its_minutes_with_the_remainder_on_the_earliest
 ])
 def test_only_required_written_homework_done_at_home_counts(changes, counts):
     """R-HW-08 (optional), R-HW-09 (in class / after school), R-HW-11 (written only)."""
-    assert counts_toward_cap(hw(20, **changes)) is counts
+    assert item_counts(hw(20, **changes)) is counts
 
 
 @pytest.mark.parametrize(("grade", "minutes", "alerts"), [
@@ -255,15 +256,6 @@ def test_a_class_larger_than_its_stage_allows_is_flagged_under_r_cl_01(grade, he
                                                                      None)
 
 
-def test_class_alerts_collect_loads_wording_and_size_for_one_class_in_date_order():
-    items = [hw(61, day=MON + timedelta(days=1)), hw(5, id=4, description="请家长签字"),
-             hw(70, class_id=2), hw(5, id=9, day=MON + timedelta(days=8), description="罚抄")]
-    alerts = class_alerts(items, class_id=1, grade=4, headcount=46, calendar=CAL,
-                          policy=NATIONAL, start=MON, end=MON + timedelta(days=7))
-    assert [(a.rule_id, a.day) for a in alerts] == [
-        ("R-CL-01", None), ("R-HW-06", MON), ("R-HW-02", MON + timedelta(days=1))]
-
-
 @pytest.mark.parametrize(("existing", "minutes", "state"), [
     (0, 48, "ok"), (0, 49, "near"), (30, 30, "near"), (30, 31, "over")])
 def test_the_budget_meter_is_ok_to_80_percent_near_to_the_cap_and_over_beyond(
@@ -302,3 +294,16 @@ def test_the_meter_judges_every_evening_of_a_multi_day_item_and_shows_the_worst(
     assert (result.day, result.after.counted, result.state) == (MON + timedelta(days=2), 60,
                                                                 "near")
     assert [a.rule_id for a in result.alerts] == []
+
+
+@pytest.mark.parametrize(("counted", "cap", "state"), [
+    (47, 60, "ok"), (48, 60, "ok"), (49, 60, "near"), (60, 60, "near"), (61, 60, "over"),
+    (72, 90, "ok"), (73, 90, "near"), (0, 0, "ok"), (1, 0, "over")])
+def test_a_load_is_ok_up_to_four_fifths_of_its_cap_near_above_and_over_past_the_cap(counted, cap, state):
+    assert load_state(counted, cap) == state
+
+
+@pytest.mark.parametrize("changes", [{"withdrawn": True}, {"no_homework": True}])
+def test_a_withdrawn_entry_or_a_no_homework_marker_never_counts(changes):
+    assert counts_toward_cap(kind="written", required=True, location="home") is True
+    assert counts_toward_cap(kind="written", required=True, location="home", **changes) is False

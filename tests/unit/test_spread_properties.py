@@ -12,10 +12,9 @@ from edulite.core.rules import (
     KINDS,
     LOCATIONS,
     Item,
-    class_alerts,
-    counts_toward_cap,
     day_loads,
     evenings,
+    item_counts,
     preview,
     spread,
     weekly_average,
@@ -47,11 +46,6 @@ def loads_of(batch, grade, policy=LOCAL):
                      start=START, end=END)
 
 
-def alerts_of(batch, grade, headcount=None):
-    return class_alerts(batch, class_id=1, grade=grade, headcount=headcount, calendar=CALENDAR,
-                        policy=LOCAL, start=START, end=END)
-
-
 @given(items())
 def test_spread_never_loses_or_invents_a_minute(item):
     shares = spread(item)
@@ -81,7 +75,7 @@ def test_evenings_run_from_the_set_date_to_before_the_due_date(item):
 
 @given(st.lists(items(class_ids=(1, 2)), max_size=12), st.integers(1, 9))
 def test_the_counted_load_over_a_range_is_the_counted_minutes_of_the_classs_items(batch, grade):
-    inside = [i for i in batch if i.class_id == 1 and counts_toward_cap(i)]
+    inside = [i for i in batch if i.class_id == 1 and item_counts(i)]
     expected = sum(m for i in inside for d, m in spread(i).items() if START <= d < END)
     assert sum(day.counted for day in loads_of(batch, grade)) == expected
 
@@ -98,14 +92,6 @@ def test_a_day_is_over_exactly_when_its_counted_load_exceeds_its_cap(batch, grad
 def test_reordering_items_never_changes_day_loads(data, batch, grade):
     shuffled = data.draw(st.permutations(batch))
     assert loads_of(shuffled, grade) == loads_of(batch, grade)
-
-
-@settings(max_examples=60)
-@given(st.data(), st.lists(items(class_ids=(1, 2)), max_size=12), st.integers(1, 9),
-       st.none() | st.integers(30, 60))
-def test_reordering_items_never_changes_class_alerts(data, batch, grade, headcount):
-    shuffled = data.draw(st.permutations(batch))
-    assert alerts_of(shuffled, grade, headcount) == alerts_of(batch, grade, headcount)
 
 
 @settings(max_examples=60)

@@ -14,9 +14,8 @@ from tests.afterschool_helpers import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)
-def wednesday(monkeypatch):
-    for module in ("edulite.web.teacher.afterschool", "edulite.web.principal.afterschool"):
-        monkeypatch.setattr(f"{module}.school_today", lambda *_a, **_k: WED)
+def wednesday(app):
+    app.config["TODAY"] = WED
 
 
 @pytest.fixture
@@ -27,7 +26,8 @@ def principal(client, auth, world):
 
 
 def _chart(page, canvas):
-    match = re.search(rf'data-canvas="{canvas}">(.*?)</script>', page, re.S)
+    assert f'<canvas data-chart="{canvas}"' in page
+    match = re.search(rf'<script type="application/json" id="{canvas}">(.*?)</script>', page, re.S)
     return json.loads(match.group(1))
 
 
@@ -70,7 +70,7 @@ def test_participation_is_shown_per_class_and_grade_in_a_chart_config_and_the_sa
     row = re.search(r"<th scope=\"row\">三年级\(1\)班</th>(.*?)</tr>", page, re.S).group(1)
     assert re.findall(r">([^<>]+)</td>", row) == ["62%", "30", "20", "–", "–", "–", "40"]
     assert "counted for each class only on the days its pupils were logged" in page
-    assert "js/afterschool-chart.js" in page and "chart.js-4.5.1" in page
+    assert "js/charts.js" in page and "chart.js-4.5.1" in page
 
 
 def test_week_navigation_over_htmx_returns_only_the_week_fragment(app, principal, world):

@@ -11,10 +11,9 @@ from tests.afterschool_helpers import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)
-def wednesday(monkeypatch):
+def wednesday(app):
     """The school's today is the Wednesday of the test week."""
-    for module in ("edulite.web.teacher.afterschool", "edulite.web.principal.afterschool"):
-        monkeypatch.setattr(f"{module}.school_today", lambda *_a, **_k: WED)
+    app.config["TODAY"] = WED
 
 
 @pytest.fixture

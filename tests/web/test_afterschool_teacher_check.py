@@ -14,8 +14,8 @@ HINT = "The day's service should end between 17:30 and 18:00 and last at least 1
 
 
 @pytest.fixture(autouse=True)
-def wednesday(monkeypatch):
-    monkeypatch.setattr("edulite.web.teacher.afterschool.school_today", lambda *_a, **_k: WED)
+def wednesday(app):
+    app.config["TODAY"] = WED
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_a_bad_week_parameter_falls_back_to_this_week(client, auth, world):
 
 
 def test_this_weeks_figures_count_only_the_days_so_far_and_match_the_principals(client, auth, world, app):
-    from edulite.web.params import local_today
+    from edulite.web.clock import local_today
 
     with app.test_request_context():
         today = local_today()

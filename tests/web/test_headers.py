@@ -145,3 +145,5 @@ def test_htmx_runs_without_eval_inline_indicator_styles_or_a_history_cache(clien
     assert config["includeIndicatorStyles"] is False
     assert config["historyCacheSize"] == 0
     assert config["allowScriptTags"] is False and config["selfRequestsOnly"] is True
+    # Settling would copy a style attribute with setAttribute, which the CSP refuses (tests/e2e proves it).
+    assert "style" not in config["attributesToSettle"]

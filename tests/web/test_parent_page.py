@@ -10,7 +10,6 @@ import pytest
 
 from edulite.db import session_scope
 from edulite.models import HomeworkItem
-from edulite.reports import publication
 from tests.factories import add_item
 from tests.web.parent_support import MON, TOKEN, add_link, day_figures, page
 
@@ -18,9 +17,9 @@ TUE, WED, FRI = MON + timedelta(days=1), MON + timedelta(days=2), MON + timedelt
 
 
 @pytest.fixture
-def today(monkeypatch):
+def today(app):
     """Pin the school's "today" (Wednesday of the test week) so that the today card is deterministic."""
-    monkeypatch.setattr(publication, "today_in", lambda _tz: WED)
+    app.config["TODAY"] = WED
     return WED
 
 

@@ -68,6 +68,15 @@ def test_the_week_filter_keeps_that_weeks_alerts_only(principal, over):
     assert principal.get("/principal/alerts?week=nonsense").status_code == 422
 
 
+# A vertical tab or a space was let through by the principal's copy of the guard.
+@pytest.mark.parametrize("target", ["/\x0b/evil.example/", "/ /evil.example/", "/\t/evil.example/",
+                                    "https://evil.example/", "/\\evil.example"])
+def test_an_alert_form_never_sends_the_browser_to_another_site(principal, over, target):
+    response = principal.post(f"/principal/alerts/{over.id}", data={"action": "acknowledge", "note": "知悉",
+                                                                    "next": target})
+    assert response.status_code == 303 and response.location == "/principal/alerts"
+
+
 def test_acknowledging_without_javascript_redirects_back_with_303_and_is_audited(principal, app, over):
     response = principal.post(f"/principal/alerts/{over.id}", data={
         "action": "acknowledge", "note": "期中复习周，已与数学组沟通", "next": "/principal/alerts?rule=R-HW-02"})

@@ -21,9 +21,9 @@ from edulite.core.calendar import week_start
 from edulite.core.charts_afterschool import chart_height, participation_chart
 from edulite.db import get_session
 from edulite.homework import loads
-from edulite.homework.loads import school_today
-from edulite.web.afterschool_text import labels, messages
+from edulite.web.clock import school_today
 from edulite.web.htmx import render
+from edulite.web.labels import after_school_messages
 from edulite.web.params import db_id
 from edulite.web.principal import bp
 
@@ -48,8 +48,7 @@ def after_school():
     summary = week_summary(session, school_id=g.scope.school_id, monday=monday, today=today)
     return render("principal/after_school.html", "principal/_after_school_week.html", 200, summary=summary,
                   today=today, charts=_charts(summary), prev_week=monday - timedelta(days=7),
-                  next_week=monday + timedelta(days=7), generated=request.args.get("generated", type=db_id),
-                  **labels())
+                  next_week=monday + timedelta(days=7), generated=request.args.get("generated", type=db_id))
 
 
 @bp.post("/after-school/generate")
@@ -99,8 +98,9 @@ def _plan_page(term: date | None, *, new: bool = False, texts=None, errors=None,
                                                                    valid_from=term), term, valid_to
     return render("principal/after_school_plan.html", "principal/_plan_form.html", status, terms=terms,
                   replacing=replacing, values=_plan_values(shown_from, shown_to, days, texts),
-                  previews={} if texts else _previews(session, replacing, days), errors=messages(errors or {}),
-                  saved=saved, weekdays=WEEKDAYS, plan_activities=PLAN_ACTIVITIES, **labels())
+                  previews={} if texts else _previews(session, replacing, days),
+                  errors=after_school_messages(errors or {}), saved=saved, weekdays=WEEKDAYS,
+                  plan_activities=PLAN_ACTIVITIES)
 
 
 @bp.get("/after-school/plan")

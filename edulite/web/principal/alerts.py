@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from edulite.alerts import actions as alert_actions
 from edulite.alerts import inbox as alert_inbox
 from edulite.auth import login_required
+from edulite.core import rule_ids
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.models import ALERT_STATES
@@ -20,7 +21,8 @@ from edulite.reports import week as dashboard
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.params import whole
 from edulite.web.principal import bp
-from edulite.web.principal.common import parse_week, safe_next, school_id, school_today
+from edulite.web.principal.common import parse_week, school_id, school_today
+from edulite.web.redirects import safe_next
 
 
 def _int(name: str) -> int | None:
@@ -33,7 +35,7 @@ def _filters(today):
     week, error = parse_week(request.args.get("week"), today) if request.args.get("week") else (None, None)
     grade = _int("grade")
     filters = alert_inbox.AlertFilters(state=state if state in ALERT_STATES else "open",
-                                       rule=rule if rule in alert_inbox.RULES else None,
+                                       rule=rule if rule in rule_ids.ALERT_RULES else None,
                                        grade=grade if grade and 1 <= grade <= 9 else None,
                                        class_id=_int("class_id"), week=week)
     return filters, error
@@ -55,7 +57,7 @@ def alerts():
                if (not filters.grade or k.grade == filters.grade) and filters.class_id in (None, k.class_id)]
     page = max(_int("page") or 1, 1)
     return render_template(
-        "principal/alerts.html", filters=filters, classes=classes, rules=alert_inbox.RULES, week_error=error,
+        "principal/alerts.html", filters=filters, classes=classes, rules=rule_ids.ALERT_RULES, week_error=error,
         rows=alert_inbox.alert_page(session, school_id=school_id(), filters=filters, page=page),
         counts=alert_inbox.state_counts(session, school_id=school_id(), filters=filters), page=page,
         page_size=alert_inbox.PAGE_SIZE, missing=missing, missing_week=week,

@@ -12,6 +12,7 @@ from edulite.core.calendar import week_start
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.reports import exports
+from edulite.web.labels import DAY_KIND_LABELS, KIND_MINUTES, KIND_WORDS, LOCATION_WORDS, STATE_LABELS, in_words
 from edulite.web.params import whole
 from edulite.web.principal import bp
 from edulite.web.principal.common import parse_day, school_id, school_today
@@ -23,8 +24,7 @@ def labels() -> dict[str, str]:
     return {
         "class": _("Class"), "grade": _("Grade"), "date": _("Date"), "day_kind": _("Kind of day"),
         "counted_minutes": _("Counted minutes"), "cap": _("Cap"), "over": _("Over the cap"),
-        "written": _("Written minutes"), "oral": _("Oral minutes"), "reading": _("Reading minutes"),
-        "practical": _("Practical minutes"), "exercise": _("Physical exercise minutes"), "arts": _("Arts minutes"),
+        **in_words(KIND_MINUTES),
         "subject": _("Subject"), "teacher": _("Teacher"), "set_date": _("Set on"), "due_date": _("Due"),
         "description": _("Description"), "kind": _("Type"), "required": _("Required"), "location": _("Where"),
         "minutes": _("Minutes"), "counts_toward_cap": _("Counts toward the cap"), "no_homework": _("No homework"),
@@ -37,11 +37,8 @@ def labels() -> dict[str, str]:
 def _value_names() -> dict[str, dict]:
     yes_no = {True: _("yes"), False: _("no")}
     return {
-        "day_kind": {"school_day": _("School day"), "weekend": _("Weekend"), "holiday": _("Holiday")},
-        "kind": {"written": _("written"), "oral": _("oral"), "reading": _("reading"), "practical": _("practical"),
-                 "exercise": _("physical exercise"), "arts": _("arts")},
-        "location": {"home": _("at home"), "class": _("in class"), "after_school": _("in after-school service")},
-        "state": {"open": _("Open"), "acknowledged": _("Acknowledged"), "resolved": _("Resolved")},
+        "day_kind": in_words(DAY_KIND_LABELS), "kind": in_words(KIND_WORDS), "location": in_words(LOCATION_WORDS),
+        "state": in_words(STATE_LABELS),
         **{k: yes_no for k in ("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn",
                                "current")},
     }

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from edulite.core.calendar import parse_iso_day
 from edulite.core.policy import BANDS, STAGES, Policy, PolicyLooser, tighten
 from edulite.web.params import whole
 
@@ -116,11 +117,11 @@ def parse(form, *, base: Policy, subjects: list[str], today: date) -> PolicyForm
     if extra:
         result.override["parent_words"] = extra
     result.raw["effective_from"] = (form.get("effective_from") or "").strip()
-    try:
-        result.effective_from = date.fromisoformat(result.raw["effective_from"])
-    except ValueError:
+    effective_from = parse_iso_day(result.raw["effective_from"])
+    if effective_from is None:
         result.errors["effective_from"] = _("Enter the first day the policy applies, as YYYY-MM-DD.")
     else:
+        result.effective_from = effective_from
         if result.effective_from < today:
             result.errors["effective_from"] = _("Past weeks keep the policy they were judged by: "
                                                 "choose today or later.")

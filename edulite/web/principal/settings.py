@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from edulite.alerts import store as alerts
 from edulite.auth import login_required
 from edulite.core.calendar import parse_day_kind
 from edulite.core.policy import PolicyLooser
@@ -55,16 +54,12 @@ def settings_submit():
         return _policy_page(session, form, 422)
     try:
         set_school_policy(session, school_id=school_id(), data=form.override, effective_from=form.effective_from,
-                          user_id=g.user.id)
+                          user_id=g.user.id, today=today)
     except PolicyLooser as err:
         session.rollback()
         form.errors["effective_from"] = _("Looser than the district's policy (%(rules)s).",
                                           rules=", ".join(rule for _k, rule in err.problems))
         return _policy_page(session, form, 422)
-    # The new caps judge homework from that day on: alerts follow at once, not at the next homework write.
-    alerts.recompute_all(session, school_id=school_id(), start=form.effective_from,
-                         end=max(form.effective_from, today) + timedelta(days=32))
-    session.commit()
     return redirect(url_for("principal.settings", saved=1), 303)
 
 

@@ -21,10 +21,10 @@ from edulite.core.afterschool_rules import day_preview
 from edulite.core.policy import Policy
 from edulite.db import get_session
 from edulite.homework import loads
-from edulite.homework.loads import school_today
 from edulite.school import queries
-from edulite.web.afterschool_text import labels, messages, service_hint, warning
+from edulite.web.clock import school_today
 from edulite.web.htmx import render, wants_fragment
+from edulite.web.labels import after_school_hint, after_school_messages, after_school_warning
 from edulite.web.params import db_id
 from edulite.web.teacher import bp
 
@@ -60,11 +60,11 @@ def _check(key: str, rows: list[q.SessionRow], policy: Policy, day: date, sessio
         "teacher.after_school_check")
     typed = times_and_activity(values.get("start"), values.get("end"), values.get("activity"))
     if typed is None:  # saving would refuse it, with its own message
-        return Check(key, url, (), service_hint(policy))
+        return Check(key, url, (), after_school_hint(policy))
     school_id = g.scope.school_id
     stored = [EngineSession(r.id, school_id, r.day, r.start, r.end, r.activity) for r in rows if r.day == day]
     found = day_preview(stored, EngineSession(session_id, school_id, day, *typed), policy)
-    return Check(key, url, tuple(warning(a, policy) for a in found), service_hint(policy))
+    return Check(key, url, tuple(after_school_warning(a, policy) for a in found), after_school_hint(policy))
 
 
 PUPILS_KEY = re.compile(r"pupils-[0-9]{1,9}")
@@ -105,7 +105,7 @@ def _day_page(day: date, *, failed: str | None = None, errors=None, texts=None, 
         values = _values(row, plan, day, texts if mine else None)
         check = _check(key, rows, policy, row.day if row else day_or(values["day"], day), row and row.id, values)
         return SessionForm(key, action, row, values, activities, row is None or row.teacher_id in (None, g.user.id),
-                           messages(errors) if mine else {}, check)
+                           after_school_messages(errors) if mine else {}, check)
 
     forms = [form(str(r.id), url_for("teacher.after_school_session_submit", session_id=r.id), r) for r in rows]
     new = form("new", url_for("teacher.after_school_submit"), None)
@@ -115,7 +115,7 @@ def _day_page(day: date, *, failed: str | None = None, errors=None, texts=None, 
                   saved=saved,
                   school_day=loads.school_calendar(session, school_id=school_id).is_school_day(day),
                   classes=loads.classes(session, school_id=school_id),
-                  mine={c.class_id for c in queries.taught_classes(session, scope=g.scope)}, **labels())
+                  mine={c.class_id for c in queries.taught_classes(session, scope=g.scope)})
 
 
 def _saved(row):

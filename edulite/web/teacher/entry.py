@@ -1,5 +1,5 @@
-"""The teacher's entry form as the page holds it: typed values, messages in the reader's language, and
-the budget meter's candidate built from whatever has been typed so far."""
+"""The teacher's entry form as the page holds it: typed values, messages by field (worded by web/labels.py),
+and the budget meter's candidate built from whatever has been typed so far."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import g
-from flask_babel import gettext
 
 from edulite.core import rules
 from edulite.core.calendar import parse_iso_day
+from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.db import get_session
 from edulite.homework import budget, loads
-from edulite.homework.input import KIND_CHOICES, LOCATION_CHOICES, InvalidHomework, clean_text
+from edulite.homework.input import clean_text
 from edulite.homework.queries import ClassDay
 from edulite.models import HomeworkItem
+from edulite.web import clock
 
 FIELDS = ("subject_id", "description", "kind", "required", "location", "minutes", "set_date", "due_date",
           "over_reason")
@@ -44,7 +45,7 @@ class EntryForm:
 
 
 def school_today() -> date:
-    return loads.school_today(get_session(), school_id=g.scope.school_id)
+    return clock.school_today(get_session(), g.scope.school_id)
 
 
 def parse_day(text: str | None, today: date) -> date:
@@ -89,11 +90,6 @@ def submitted_form(class_id: int, data: Mapping[str, str], *, item_id: int | Non
     return EntryForm(class_id, values, item_id=item_id, confirm_over=data.get("confirm_over") in ("1", "on"))
 
 
-def translate(error: InvalidHomework) -> dict[str, list[str]]:
-    return {name: [gettext(p.message, **p.params) for p in problems]
-            for name, problems in error.problems.items()}
-
-
 def _number(text: str) -> int:
     """A whole number from typed text, 0 if unreadable; capped because a 400-digit "minutes" would
     overflow the engine's ratio and the meter only needs to say "over"."""
@@ -112,10 +108,10 @@ def candidate(form: EntryForm, cd: ClassDay) -> rules.Item:
     subject = dict(cd.my_subjects).get(_number(form.value("subject_id")), cd.my_subjects[0][1])
     set_date = _day(form.value("set_date"), cd.day)
     due = _day(form.value("due_date"), None)
-    if due is not None and not set_date <= due <= set_date + timedelta(days=loads.MAX_SPREAD_DAYS):
+    if due is not None and not set_date <= due <= set_date + timedelta(days=MAX_SPREAD_DAYS):
         due = None
-    kind = form.value("kind") if form.value("kind") in KIND_CHOICES else "written"
-    location = form.value("location") if form.value("location") in LOCATION_CHOICES else "home"
+    kind = form.value("kind") if form.value("kind") in rules.KINDS else "written"
+    location = form.value("location") if form.value("location") in rules.LOCATIONS else "home"
     return rules.Item(form.item_id, cd.class_id, subject, kind, form.value("required") != "0", location,
                       _number(form.value("minutes")), set_date, due, clean_text(form.value("description")))
 

@@ -10,12 +10,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from edulite.auth import login_required
+from edulite.core.calendar import parse_iso_day
 from edulite.db import get_session
 from edulite.homework import queries as homework_queries
 from edulite.homework import service as homework
 from edulite.homework.history import item_history
 from edulite.homework.input import InvalidHomework, parse_homework
 from edulite.web.htmx import render, wants_fragment
+from edulite.web.labels import homework_messages
 from edulite.web.params import db_id
 from edulite.web.teacher import bp
 from edulite.web.teacher import entry as ef
@@ -36,11 +38,8 @@ def add_days(day: date, days: int) -> date:
 @bp.app_template_filter("day_label")
 def day_label(day: date | str, skeleton: str = "MMMEd") -> str:
     """A short local date ("11月24日周二", "Tue, Nov 24"); a form's ISO text too; a dash if unreadable."""
-    try:
-        value = day if isinstance(day, date) else date.fromisoformat(day)
-    except ValueError:
-        return "—"
-    return format_skeleton(skeleton, value, locale=get_locale())
+    value = parse_iso_day(day)
+    return "—" if value is None else format_skeleton(skeleton, value, locale=get_locale())
 
 
 def _class_day(class_id: int, day: date):
@@ -85,7 +84,7 @@ def _act(class_id: int, day: date, action, message: str):
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
-        text = " ".join(m for ms in ef.translate(error).values() for m in ms)
+        text = " ".join(m for ms in homework_messages(error).values() for m in ms)
         if not wants_fragment():
             flash(text, "error")
             return redirect(_back_url(class_id, day), 303)
@@ -135,7 +134,7 @@ def entry_submit(class_id: int):
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
-        form.errors = ef.translate(error)
+        form.errors = homework_messages(error)
         return _entry_page(cd, form, 422)
     return _done(class_id, data.set_date, _("Saved. Log the next one, or go back to your classes."))
 
@@ -217,7 +216,7 @@ def item_edit_submit(item_id: int):
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
-        form.errors = ef.translate(error)
+        form.errors = homework_messages(error)
         return _entry_page(cd, form, 422)
     return _done(found.class_id, data.set_date, _("Changes saved."))
 

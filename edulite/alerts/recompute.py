@@ -1,0 +1,28 @@
+"""Every stored alert of a school judged again: the homework rules, then the after-school rules.
+
+Its own module because it sits above both: afterschool/alerts builds on alerts/store (sync,
+RecomputeResult), so store cannot import it back without a circle.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from edulite.afterschool import alerts as afterschool
+from edulite.alerts import store
+from edulite.alerts.store import RecomputeResult
+
+
+def recompute_all(session: Session, *, school_id: int, start: date, end: date,
+                  today: date | None = None) -> RecomputeResult:
+    """Homework alerts, then after-school alerts (R-AS-01..03), in the caller's transaction.
+
+    today (default: the school's date) tells after-school service still to come from service missed.
+    """
+    result = store.recompute(session, school_id=school_id, start=start, end=end)
+    other = afterschool.recompute(session, school_id=school_id, start=start, end=end, today=today)
+    return RecomputeResult(*(a + b for a, b in zip(
+        (result.opened, result.reopened, result.updated, result.cleared),
+        (other.opened, other.reopened, other.updated, other.cleared), strict=True)))

@@ -130,6 +130,18 @@ class ClassDayLoad(SQLModel, table=True):
     graded: int = 0
 
 
+class DataVersion(SQLModel, table=True):
+    """A school's data version: bumped by every write that touches the school (edulite.school.versions).
+
+    Pages cache what they computed under the version they read, so a cache is never stale: the next
+    write changes the version and so the cache key.
+    """
+
+    __tablename__ = "data_version"
+    school_id: int = Field(foreign_key="school.id", primary_key=True)
+    version: int = 0
+
+
 class HomeworkRevision(SQLModel, table=True):
     """One row per save of an item: edits and withdrawals never overwrite history."""
 

@@ -1,4 +1,5 @@
-"""Class-evening summaries kept by the writes (class_day_load), filled from the existing items.
+"""Class-evening summaries kept by the writes (class_day_load), filled from the existing items, and
+each school's data version (data_version), which page caches key on.
 
 Revision ID: 0003
 Revises: 0002
@@ -33,6 +34,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_class_day_load_school_day", "class_day_load", ["school_id", "day"])
     op.create_index("ix_class_day_load_day_school", "class_day_load", ["day", "school_id"])
+    op.create_table(
+        "data_version",
+        sa.Column("school_id", sa.Integer(), sa.ForeignKey("school.id"), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("school_id"),
+    )
     # Fill from what is already there, with the same code that keeps the rows afterwards.
     from sqlmodel import Session
 
@@ -44,6 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("data_version")
     op.drop_index("ix_class_day_load_day_school", table_name="class_day_load")
     op.drop_index("ix_class_day_load_school_day", table_name="class_day_load")
     op.drop_table("class_day_load")

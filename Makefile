@@ -1,6 +1,10 @@
 # Two commands do everything on a fresh machine:
 #   make run    install, migrate, load the demo district and start Edulite on http://127.0.0.1:5000
 #   make test   install everything the tests need (Chromium, CJK fonts, Python packages) and run them all
+# While working:
+#   make unit   the unit tests alone: pure rules, no database server, browser or system package (seconds)
+#   make lint   ruff, bandit and mypy (strict on edulite/core); `make check` is the same, and CI runs it
+#   pre-commit install   (once, with pre-commit from pipx) runs ruff and mypy from .venv before each commit
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,7 +12,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-dev system-deps assets test check
+.PHONY: run install install-dev system-deps assets test unit lint check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +48,12 @@ assets: install
 test: system-deps install-dev assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-check: install-dev
+unit: install-dev
+	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)
+
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r edulite app.py --severity-level medium
+	$(VENV)/bin/mypy
+
+check: lint

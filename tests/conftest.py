@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from edulite import create_app
 from edulite.db import get_db, session_scope, upgrade
-from tests.factories import PASSWORD, TEST_HASH_METHOD, make_world
+from tests.support.factories import PASSWORD, TEST_HASH_METHOD, make_world
 
 PG_URL = os.environ.get("EDULITE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-LAYERS = ("unit", "db", "web", "e2e")
 
 pytest_plugins = ["tests.layers"]
 
@@ -138,3 +139,33 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+_FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def signed_in(app, world):
+    """signed_in("principal") -> a test client of its own, signed in as that user of the small world.
+
+    Each call makes a new client, so a test can hold several roles at once; signed_in(None) is one that
+    stays anonymous. lang="en" reads the English interface (without it, the app's default: Chinese).
+    When the app checks CSRF tokens, the sign-in form's token is sent along, as a browser would.
+    """
+
+    def sign_in(username: str | None = "teacher", *, lang: str | None = None) -> FlaskClient:
+        client = app.test_client()
+        if lang:
+            client.set_cookie("lang", lang)
+        if username is None:
+            return client
+        form = {"username": username, "password": PASSWORD}
+        if app.config.get("WTF_CSRF_ENABLED"):
+            found = _FORM_TOKEN.search(client.get("/login").get_data(as_text=True))
+            assert found, "no CSRF token on the sign-in page"
+            form["csrf_token"] = found.group(1)
+        response = client.post("/login", data=form)
+        assert response.status_code == 303, f"{username} could not sign in ({response.status_code})"
+        return client
+
+    return sign_in

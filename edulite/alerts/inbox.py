@@ -84,7 +84,7 @@ def state_counts(session: Session, *, school_id: int, filters: AlertFilters) -> 
     """How many alerts each tab holds under the same filters."""
     query = _filtered(_joined(select(Alert.state, func.count()), school_id), filters).group_by(Alert.state)
     counts = dict.fromkeys(ALERT_STATES, 0)
-    counts.update({state: n for state, n in session.exec(query).all()})
+    counts.update(dict(session.exec(query).all()))
     return counts
 
 

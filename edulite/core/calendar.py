@@ -10,17 +10,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
-class FrozenDict(dict):
+class FrozenDict(dict[Any, Any]):
     """A dict that refuses changes and can be hashed.
 
     It subclasses dict (rather than wrapping one) so that json.dumps and Jinja's tojson accept it
     as is; it lives here because this is the lowest pure module that policy and rules build on.
     """
 
-    def _refuse(self, *args, **kwargs):
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
         raise TypeError(f"{type(self).__name__} is immutable")
 
     __setitem__ = __delitem__ = __ior__ = _refuse
@@ -29,7 +30,7 @@ class FrozenDict(dict):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(frozenset(self.items()))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         # The default dict pickling replays __setitem__, which this class refuses.
         return (type(self), (dict(self),))
 
@@ -82,7 +83,7 @@ def _dates(start: date, end: date) -> Iterable[date]:
         yield start + timedelta(days=offset)
 
 
-def _frozen_overrides(overrides: Mapping) -> FrozenDict:
+def _frozen_overrides(overrides: Mapping[Any, Any]) -> FrozenDict:
     frozen = {}
     for day, kind in overrides.items():
         if not isinstance(day, date):

@@ -7,6 +7,7 @@ already translated, so nothing here knows about languages, Flask or the database
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .rules import load_state
 
@@ -36,8 +37,9 @@ def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _base_options(*, y_title: str, stacked: bool, title: str | None = None) -> dict:
-    plugins: dict = {"legend": {"position": "bottom", "labels": {"boxWidth": 8, "boxHeight": 8, "usePointStyle": True}}}
+def _base_options(*, y_title: str, stacked: bool, title: str | None = None) -> dict[str, Any]:
+    plugins: dict[str, Any] = {
+        "legend": {"position": "bottom", "labels": {"boxWidth": 8, "boxHeight": 8, "usePointStyle": True}}}
     if title:
         plugins["title"] = {"display": True, "text": title}
     return {
@@ -62,7 +64,7 @@ def subject_colours(subjects: Sequence[str]) -> dict[str, str]:
 
 def stacked_week_chart(*, labels: Sequence[str | Sequence[str]], by_subject: Mapping[str, Sequence[int]],
                        caps: Sequence[int], cap_label: str, y_title: str, colours: Mapping[str, str] | None = None,
-                       title: str | None = None) -> dict:
+                       title: str | None = None) -> dict[str, Any]:
     """Counted minutes per day stacked by subject, with the day's cap as a dashed line."""
     if any(len(values) != len(labels) for values in by_subject.values()) or len(caps) != len(labels):
         raise ValueError("every series needs one value per label")
@@ -81,7 +83,7 @@ def stacked_week_chart(*, labels: Sequence[str | Sequence[str]], by_subject: Map
 
 
 def trend_chart(*, labels: Sequence[str], series: Mapping[str, Sequence[float | None]],
-                caps: Mapping[str, Sequence[int | None]], y_title: str) -> dict:
+                caps: Mapping[str, Sequence[int | None]], y_title: str) -> dict[str, Any]:
     """Weekly averages per grade as solid lines, and each distinct cap as a dashed line; gaps stay gaps."""
     for values in (*series.values(), *caps.values()):
         if len(values) != len(labels):

@@ -7,6 +7,7 @@ numbers in a table; static/js/charts.js only hands the config to Chart.js.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 BAR = "#0b6e4f"
 LOW = "#b7791f"
@@ -25,7 +26,7 @@ def percent(rate: float | None) -> int | None:
 
 
 def participation_chart(labels: Sequence[str], rates: Sequence[float | None], *, title: str,
-                        axis_label: str) -> dict:
+                        axis_label: str) -> dict[str, Any]:
     """A horizontal bar chart of participation in per cent (0–100), one bar per label.
 
     Horizontal, because class names are long and a phone is narrow. A missing rate (no pupils

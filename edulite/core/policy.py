@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any, cast
 
 from .calendar import DayKind, FrozenDict, parse_day_kind, parse_iso_day
 from .rule_ids import SCHOOL_DAY_CAP_RULE
@@ -64,22 +65,22 @@ def parse_hhmm(text: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
-def _whole(key: str, value, minimum: int, maximum: int | None = None) -> int:
+def _whole(key: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     whole = isinstance(value, int) and not isinstance(value, bool)
     if not whole or value < minimum or (maximum is not None and value > maximum):
         upper = f" and at most {maximum}" if maximum is not None else ""
         raise ValueError(f"{key}: must be a whole number of at least {minimum}{upper}, "
                          f"got {value!r}")
-    return value
+    return cast(int, value)
 
 
-def _mapping(key: str, value) -> Mapping:
+def _mapping(key: str, value: Any) -> Mapping[Any, Any]:
     if not isinstance(value, Mapping):
         raise ValueError(f"{key}: must be a mapping, got {value!r}")  # noqa: TRY004
     return value
 
 
-def _fixed_keys(key: str, value, keys: tuple[str, ...], read) -> FrozenDict:
+def _fixed_keys(key: str, value: Any, keys: tuple[str, ...], read: Callable[[str, Any], Any]) -> FrozenDict:
     value = _mapping(key, value)
     unknown = [k for k in value if k not in keys]
     if unknown:
@@ -90,11 +91,11 @@ def _fixed_keys(key: str, value, keys: tuple[str, ...], read) -> FrozenDict:
     return FrozenDict({k: read(f"{key}.{k}", value[k]) for k in keys})
 
 
-def _band_ints(key: str, value, minimum: int = 0) -> FrozenDict:
+def _band_ints(key: str, value: Any, minimum: int = 0) -> FrozenDict:
     return _fixed_keys(key, value, BANDS, lambda k, v: _whole(k, v, minimum))
 
 
-def _open_ints(key: str, value, allowed: tuple[str, ...] | None = None) -> FrozenDict:
+def _open_ints(key: str, value: Any, allowed: tuple[str, ...] | None = None) -> FrozenDict:
     result = {}
     for name, number in _mapping(key, value).items():
         if not isinstance(name, str) or not name.strip() or (allowed and name not in allowed):
@@ -104,14 +105,14 @@ def _open_ints(key: str, value, allowed: tuple[str, ...] | None = None) -> Froze
     return FrozenDict(result)
 
 
-def _hhmm(key: str, value) -> str:
+def _hhmm(key: str, value: Any) -> str:
     try:
         return parse_hhmm(value).strftime("%H:%M")
     except ValueError:
         raise ValueError(f"{key}: expected a time as HH:MM, got {value!r}") from None
 
 
-def _texts(key: str, value) -> tuple[str, ...]:
+def _texts(key: str, value: Any) -> tuple[str, ...]:
     # A lone string would otherwise be read as a list of single characters.
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
         raise ValueError(f"{key}: must be a list of text, got {value!r}")  # noqa: TRY004
@@ -124,7 +125,7 @@ def _texts(key: str, value) -> tuple[str, ...]:
     return tuple(result)
 
 
-def _patterns(key: str, value) -> tuple[str, ...]:
+def _patterns(key: str, value: Any) -> tuple[str, ...]:
     patterns = _texts(key, value)
     for pattern in patterns:
         try:
@@ -134,13 +135,13 @@ def _patterns(key: str, value) -> tuple[str, ...]:
     return patterns
 
 
-def _mode(key: str, value) -> str:
+def _mode(key: str, value: Any) -> str:
     if value not in OVER_CAP_MODES:
         raise ValueError(f"{key}: must be 'warn' or 'block', got {value!r}")
-    return value
+    return cast(str, value)
 
 
-def _day(key: str, value) -> date | None:
+def _day(key: str, value: Any) -> date | None:
     if value is None:
         return None
     day = parse_iso_day(value.date() if isinstance(value, datetime) else value)
@@ -149,7 +150,7 @@ def _day(key: str, value) -> date | None:
     return day
 
 
-_READERS = {
+_READERS: dict[str, Callable[[str, Any], Any]] = {
     "caps_school_day": _band_ints,
     "caps_weekend": _band_ints,
     "caps_holiday": _band_ints,
@@ -170,7 +171,7 @@ _READERS = {
 _COMPLETE_MAPS = ("caps_school_day", "caps_weekend", "caps_holiday", "bedtime", "class_size_max")
 
 
-def _caps(one_two: int, three_six: int, seven_nine: int):
+def _caps(one_two: int, three_six: int, seven_nine: int) -> Any:
     return field(default_factory=lambda: FrozenDict({"1-2": one_two, "3-6": three_six,
                                                      "7-9": seven_nine}))
 
@@ -209,7 +210,7 @@ class Policy:
 NATIONAL = Policy()
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, tuple):
@@ -219,12 +220,12 @@ def _plain(value):
     return value
 
 
-def policy_to_dict(p: Policy) -> dict:
+def policy_to_dict(p: Policy) -> dict[str, Any]:
     """Return p as plain JSON-ready data (dates as ISO strings)."""
     return {f.name: _plain(getattr(p, f.name)) for f in dataclasses.fields(p)}
 
 
-def _check_keys(d) -> Mapping:
+def _check_keys(d: object) -> Mapping[str, Any]:
     if not isinstance(d, Mapping):
         raise ValueError(f"policy must be a mapping, got {d!r}")  # noqa: TRY004
     for key in d:
@@ -233,7 +234,7 @@ def _check_keys(d) -> Mapping:
     return d
 
 
-def policy_from_dict(d: Mapping, base: Policy = NATIONAL) -> Policy:
+def policy_from_dict(d: Mapping[str, Any], base: Policy = NATIONAL) -> Policy:
     """Read a policy stored as JSON; keys it leaves out keep base's values."""
     changes = {}
     for key, value in _check_keys(d).items():
@@ -277,7 +278,8 @@ def _bedtime_minutes(hhmm: str) -> int:
 def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
     found = []
 
-    def higher(key, rule_of, old_map, new_map, sense=lambda a, b: a > b):
+    def higher(key: str, rule_of: Callable[[str], Any], old_map: Mapping[str, Any], new_map: Mapping[str, Any],
+               sense: Callable[[Any, Any], bool] = lambda a, b: a > b) -> None:
         for k, old in old_map.items():
             if k not in new_map:
                 found.append((key, rule_of(k), f"{key}.{k} removed (was {old})"))
@@ -292,7 +294,7 @@ def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
     higher("bedtime", lambda _: "R-HW-10", base.bedtime, new.bedtime,
            lambda a, b: _bedtime_minutes(a) > _bedtime_minutes(b))
     higher("class_size_max", lambda _: "R-CL-01", base.class_size_max, new.class_size_max)
-    scalars = (
+    scalars: tuple[tuple[str, str, Callable[[Any, Any], bool]], ...] = (
         # over_cap_mode is the budget meter's behaviour before saving (R-HW-05).
         ("over_cap_mode", "R-HW-05", lambda a, b: a == "warn" and b == "block"),
         ("after_school_end_earliest", "R-AS-02", lambda a, b: a < b),
@@ -307,7 +309,7 @@ def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
     return found
 
 
-def tighten(base: Policy, override: Mapping | Policy) -> Policy:
+def tighten(base: Policy, override: Mapping[str, Any] | Policy) -> Policy:
     """Apply a school's (or district's) override on top of base, refusing anything looser.
 
     Maps merge key by key (a subject cap set to None is a removal, refused under R-LOC-01);

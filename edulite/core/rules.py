@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .calendar import DayKind, FrozenDict, SchoolCalendar, parse_day_kind
 from .policy import Policy, band_of, cap_for, stage_of
@@ -223,7 +224,7 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
     band = band_of(grade)
     alerts = []
 
-    def alert(rule_id, figure, limit, **extra):
+    def alert(rule_id: str, figure: int, limit: int, **extra: Any) -> None:
         alerts.append(Alert(rule_id, "class", load.class_id, load.date, figure, limit, **extra))
 
     if band == "1-2" and load.counted > 0:
@@ -243,7 +244,7 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
     return alerts
 
 
-def _spans(text: str, patterns: Iterable[re.Pattern]) -> list[str]:
+def _spans(text: str, patterns: Iterable[re.Pattern[str]]) -> list[str]:
     found = sorted(m.span() for p in patterns for m in p.finditer(text) if m.end() > m.start())
     merged: list[list[int]] = []
     for start, end in found:
@@ -320,9 +321,9 @@ def preview(items: Iterable[Item], candidate: Item, *, grade: int, calendar: Sch
                    if replacing_id is None or item.id != replacing_id] + [candidate]
     wording = wording_alerts(candidate, policy)
     fresh_all: dict[str, Alert] = {}
-    worst = None
+    worst: tuple[tuple[int, float], Preview] | None = None
     for day in evenings(candidate):
-        span = {"class_id": candidate.class_id, "grade": grade, "calendar": calendar,
+        span: dict[str, Any] = {"class_id": candidate.class_id, "grade": grade, "calendar": calendar,
                 "policy": policy, "start": day, "end": day + timedelta(days=1)}
         (before,) = day_loads(before_items, **span)
         (after,) = day_loads(after_items, **span)
@@ -334,6 +335,7 @@ def preview(items: Iterable[Item], candidate: Item, *, grade: int, calendar: Sch
         rank = (("ok", "near", "over").index(state), _pressure(after))
         if worst is None or rank > worst[0]:
             worst = (rank, Preview(day, before, after, (), state))
+    assert worst is not None  # evenings() always holds at least the set date
     chosen = worst[1]
     alerts = tuple(sort_alerts([*fresh_all.values(), *wording]))
     return Preview(chosen.day, chosen.before, chosen.after, alerts, chosen.state)

@@ -22,6 +22,6 @@ def counts(item: HomeworkItem) -> bool:
 
 def counts_sql() -> ColumnElement[bool]:
     """rules.counts_toward_cap as a WHERE condition on HomeworkItem."""
-    return and_(col(HomeworkItem.required).is_(True), HomeworkItem.kind == rules.COUNTED_KIND,
-                HomeworkItem.location == rules.COUNTED_LOCATION, col(HomeworkItem.withdrawn).is_(False),
+    return and_(col(HomeworkItem.required).is_(True), col(HomeworkItem.kind) == rules.COUNTED_KIND,
+                col(HomeworkItem.location) == rules.COUNTED_LOCATION, col(HomeworkItem.withdrawn).is_(False),
                 col(HomeworkItem.no_homework).is_(False))

@@ -138,7 +138,7 @@ class HomeworkInput(BaseModel):
             return None
         day = parse_iso_day(value)
         if day is None:
-            raise PydanticCustomError(info.field_name, "not a date")
+            raise PydanticCustomError(info.field_name or "date", "not a date")
         return day
 
     @field_validator("due_date")

@@ -15,7 +15,7 @@ KEPT_HEADERS = ("Allow", "Retry-After")
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(err):
+    def _csrf(_err):
         return render_template("errors/error.html", code=400, reason="csrf"), 400
 
     @app.errorhandler(HTTPException)
@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=err.code, reason=None), err.code, kept
 
     @app.errorhandler(Exception)
-    def _unexpected(err):
+    def _unexpected(_err):
         log.exception("unhandled error")
         try:
             return render_template("errors/error.html", code=500, reason=None), 500

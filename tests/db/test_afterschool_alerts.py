@@ -13,7 +13,7 @@ from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import Alert
 from edulite.school.settings import set_calendar_days, set_school_policy
-from tests.afterschool_helpers import MON, WED, add_session
+from tests.support.afterschool import MON, WED, add_session
 
 WEEK = [MON + timedelta(days=n) for n in range(5)]
 NEXT_MON = MON + timedelta(days=7)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from edulite.afterschool import alerts as afterschool
 from edulite.db import session_scope
 from edulite.models import Alert, utcnow
-from tests.afterschool_helpers import MON, add_session
+from tests.support.afterschool import MON, add_session
 
 WEEK = [MON + timedelta(days=n) for n in range(5)]
 NEXT_MON = MON + timedelta(days=7)

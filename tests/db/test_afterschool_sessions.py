@@ -13,7 +13,7 @@ from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import AfterSchoolSession, Alert, AuditEntry, SessionClass
 from edulite.school.settings import set_calendar_days
-from tests.afterschool_helpers import MON, WED, add_plan, add_session
+from tests.support.afterschool import MON, WED, add_plan, add_session
 
 NEXT_MON = MON + timedelta(days=7)
 SAT = MON + timedelta(days=5)

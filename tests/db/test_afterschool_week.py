@@ -6,7 +6,7 @@ from edulite.afterschool.input import SessionTexts
 from edulite.afterschool.service import log_session
 from edulite.afterschool.week import week_summary
 from edulite.db import session_scope
-from tests.afterschool_helpers import MON, add_session
+from tests.support.afterschool import MON, add_session
 
 TUE, FRI = MON + timedelta(days=1), MON + timedelta(days=4)
 

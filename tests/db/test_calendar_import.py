@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from edulite.db import session_scope
 from edulite.models import CalendarDay
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 
 def _import(app, path):

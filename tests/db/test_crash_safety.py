@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from edulite.db import session_scope
-from tests.factories import PASSWORD, TEST_HASH_METHOD, make_world
+from tests.support.factories import PASSWORD, TEST_HASH_METHOD, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 8

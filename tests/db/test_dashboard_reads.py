@@ -8,7 +8,7 @@ from sqlalchemy import event
 from edulite.db import get_db, session_scope
 from edulite.models import HomeworkItem, SchoolClass
 from edulite.reports import week as dashboard
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 TODAY = date(2026, 11, 19)  # Thursday of that week

@@ -16,7 +16,7 @@ from sqlmodel import select
 from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from edulite.models import Alert, DigestDelivery, School
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 DAY = date(2026, 11, 16)
 FOUND_AT = datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -23,7 +23,7 @@ from edulite.models import (
     SchoolClass,
     User,
 )
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 ROSTER = ["学校", "班级", "年级", "人数", "学科", "教师"]
 HOMEWORK = ["school", "class", "subject", "teacher", "set_date", "due_date", "type", "required", "location",
@@ -214,5 +214,5 @@ def test_homework_import_recomputes_alerts_for_each_school_and_date_range(any_ap
     monkeypatch.setattr(importers, "recompute", lambda session, **kw: calls.append(kw))
     rows = [HOMEWORK, hw(set_date="2024-09-03", due="2024-09-06"), hw(klass="初一(1)班", set_date="2024-09-02")]
     assert run(any_app, "import-homework", write(tmp_path / "h.csv", rows)).exit_code == 0
-    assert calls == [dict(school_id=any_world.school.id, start=date(2024, 9, 2), end=date(2024, 9, 7),
-                          class_ids=sorted([any_world.class3.id, any_world.class7.id]))]
+    assert calls == [{"school_id": any_world.school.id, "start": date(2024, 9, 2), "end": date(2024, 9, 7),
+                      "class_ids": sorted([any_world.class3.id, any_world.class7.id])}]

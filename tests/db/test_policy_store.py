@@ -5,7 +5,7 @@ from datetime import date
 
 from edulite.db import session_scope
 from edulite.homework import loads
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 
 def _cli(app, *args):

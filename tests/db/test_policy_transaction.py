@@ -14,7 +14,7 @@ from edulite.core.calendar import DayKind
 from edulite.db import session_scope
 from edulite.models import Alert, AuditEntry, CalendarDay, PolicyVersion
 from edulite.school.settings import set_calendar_days, set_district_policy, set_school_policy
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 DAY = date(2026, 11, 18)
 STRICT = {"caps_school_day": {"1-2": 0, "3-6": 45, "7-9": 60}}

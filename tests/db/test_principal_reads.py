@@ -9,7 +9,7 @@ from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from edulite.models import HomeworkRevision
 from edulite.reports import class_day, exports, records
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 END = MON + timedelta(days=7)

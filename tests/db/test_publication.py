@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from edulite.db import session_scope
 from edulite.models import ClassLink, utcnow
 from edulite.reports import publication
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 TOKEN = "test-token-class3-0123456789abcdef"

@@ -11,7 +11,7 @@ import redis
 from edulite import create_app
 from edulite.db import get_db, session_scope
 from tests.conftest import base_config
-from tests.factories import PASSWORD, make_world
+from tests.support.factories import PASSWORD, make_world
 
 REDIS_URL = os.environ.get("EDULITE_TEST_REDIS", "redis://127.0.0.1:6379/15")
 TOO_MANY = "尝试次数过多"

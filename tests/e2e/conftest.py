@@ -8,13 +8,13 @@
 
 Fixtures
 - live_server / demo_live_server: base URL ("http://127.0.0.1:<port>") of a server on its own fresh SQLite
-  copy, holding tests.factories.make_world or the demo district. The URL carries .app (the Flask app, for
+  copy, holding tests.support.factories.make_world or the demo district. The URL carries .app (the Flask app, for
   session_scope checks) and .data (the World, or the DemoLogins with .parent_token).
 - page: a phone-size page (360x740, zh-CN). page.errors lists CSP violations and uncaught JS errors and
   fails the test at teardown when not empty (clear it in a test that provokes one on purpose);
   page.console_errors lists other console errors; page.blocked lists aborted non-loopback requests.
 - browser_context_args: override in a test module to change the device (e.g. a desktop viewport).
-- screenshot: screenshot("name") saves test-artifacts/<test>-name.png; failing tests save one by themselves.
+- a failing test saves a screenshot of its page to test-artifacts/<test>-failure.png.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _serve(db_file: Path, loader):
 
 @pytest.fixture
 def live_server(vendor_assets, sqlite_template, tmp_path):
-    """A server on a fresh database holding tests.factories.make_world; .data is the World."""
+    """A server on a fresh database holding tests.support.factories.make_world; .data is the World."""
     db_file = tmp_path / "live.sqlite"
     shutil.copy(sqlite_template, db_file)
     live = _serve(db_file, server.load_world)
@@ -124,10 +124,3 @@ def _save(page, node, name: str) -> Path:
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', node.name)}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-@pytest.fixture
-def screenshot(page, request):
-    """screenshot("step") saves the page to test-artifacts/ (git-ignored) for a human to look at."""
-    return lambda name: _save(page, request.node, name)
-

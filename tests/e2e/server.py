@@ -23,7 +23,7 @@ from edulite.db import get_db, session_scope, upgrade
 from edulite.ops.assets import ASSETS, fetch
 from edulite.ops.demo import DEMO_PASSWORD, DemoLogins, build_demo
 from tests.conftest import base_config
-from tests.factories import TEST_HASH_METHOD, World, make_world
+from tests.support.factories import TEST_HASH_METHOD, World, make_world
 
 NPM_REGISTRY = "https://registry.npmjs.org"
 CHROMIUM = "/usr/bin/chromium"

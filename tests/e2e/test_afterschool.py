@@ -5,14 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 
 from edulite.ops.demo import DEMO_PASSWORD
-
-# The live-server and browser fixtures come from the e2e helper's tests/e2e/conftest.py.
-e2e = pytest.importorskip("tests.e2e.conftest", reason="the e2e fixtures (tests/e2e/conftest.py) are not merged yet")
-login, sign_out = e2e.login, e2e.sign_out
+from tests.e2e.conftest import login, sign_out
 
 
 def last_school_day() -> date:

@@ -62,7 +62,7 @@ def _arguments(app, today: str, token: str) -> dict[str, dict]:
         session = s.exec(select(AfterSchoolSession).where(AfterSchoolSession.school_id == school.id)).first()
         common = {"class_id": klass.id, "item_id": item.id, "alert_id": alert.id, "session_id": session.id,
                   "school_id": school.id, "token": token, "week": today, "day": today}
-    return {role: common for role in (*ROLES, "parent")}
+    return dict.fromkeys((*ROLES, "parent"), common)
 
 
 def _pages(app, args: dict[str, dict]) -> dict[str, list[tuple[str, str]]]:

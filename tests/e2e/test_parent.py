@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from edulite.core.calendar import today_in, week_start
 from edulite.db import session_scope
 from edulite.homework import loads
 from edulite.reports import publication
-
-# The live-server fixtures come with the browser-test infrastructure (wt-e2e); until it is merged, skip.
-server = pytest.importorskip("tests.e2e.server", reason="e2e fixtures (tests/e2e/conftest.py) not merged yet")
+from tests.e2e import server
 
 # A parent on a weak mobile connection inside WeChat: the whole first visit must stay this small.
 MAX_PAGE_BYTES = 60_000
@@ -46,14 +43,14 @@ def test_a_parent_reads_todays_total_then_last_week_on_a_light_page(demo_live_se
     card = page.locator("#today")
     expect(card).to_have_attribute("data-counted", str(load.counted))
     total = card.locator(".today-total").inner_text()
-    print(f"\ntoday ({today}): {total}")
+    print(f"\ntoday ({today}): {total}")  # noqa: T201 (for a human reading the run with -s)
     assert total.startswith("今天")
     if load.counted:
         assert f"约 {load.counted} 分钟" in total and f"{load.cap} 分钟上限" in total
     expect(card.locator(".bedtime")).to_have_text("如到 21:20 仍未完成，请让孩子按时睡觉。")
 
     weight = sum(size for _url, size in transfers)
-    print("parent page weight: " + ", ".join(f"{url.rsplit('/', 1)[-1][:20]} {size} B" for url, size in transfers)
+    print("parent page weight: " + ", ".join(f"{url.rsplit('/', 1)[-1][:20]} {size} B" for url, size in transfers)  # noqa: T201
           + f" = {weight} bytes")
     assert len(transfers) == 3  # the page and two style sheets: no scripts, no favicon, no fonts
     assert not any("vendor" in url or url.endswith(".js") for url, _ in transfers)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from edulite.db import session_scope
 from edulite.models import Alert
 from edulite.ops.demo import DEMO_PASSWORD
-
-# The live-server and browser fixtures come with the browser-test infrastructure (tests/e2e/conftest.py).
-login = pytest.importorskip("tests.e2e.conftest", reason="browser-test fixtures not merged yet").login
+from tests.e2e.conftest import login
 
 DRAWN = """() => {
   const canvas = document.querySelector('#week canvas[data-chart]');

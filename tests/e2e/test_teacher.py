@@ -6,14 +6,10 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 
 from edulite.ops.demo import DEMO_PASSWORD
-
-# The live-server and phone-browser fixtures come with the browser-test infrastructure (tests/e2e/conftest.py);
-# until that is merged this module skips instead of breaking collection.
-login = pytest.importorskip("tests.e2e.conftest", reason="browser fixtures not merged yet").login
+from tests.e2e.conftest import login
 
 OVER_RED = "rgb(197, 48, 48)"  # --over in app.css
 

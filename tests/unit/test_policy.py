@@ -99,7 +99,7 @@ def test_policy_to_dict_writes_plain_json_types_and_iso_dates():
     assert data["effective_from"] == "2026-09-01"
     assert type(data["caps_school_day"]) is dict
     assert data["parent_words"] == ["家长签字"]
-    assert list(data) == [f for f in Policy.__dataclass_fields__]
+    assert list(data) == list(Policy.__dataclass_fields__)
 
 
 def test_keys_left_out_of_the_json_keep_the_base_values():

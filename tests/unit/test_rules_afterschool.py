@@ -190,6 +190,6 @@ def test_week_start_may_be_any_day_of_the_week():
 
 
 def test_a_week_without_school_days_needs_no_service():
-    holidays = SchoolCalendar({d: DayKind.HOLIDAY for d in WEEK})
+    holidays = SchoolCalendar(dict.fromkeys(WEEK, DayKind.HOLIDAY))
     assert coverage([], calendar=holidays) == []
 

@@ -21,7 +21,7 @@ from edulite import create_app
 from edulite.db import get_db, session_scope
 from edulite.models import AfterSchoolSession, Alert, Assignment, ClassLink, SchoolClass, User, utcnow
 from tests.conftest import base_config
-from tests.factories import PASSWORD, TEST_HASH_METHOD, add_item
+from tests.support.factories import PASSWORD, TEST_HASH_METHOD, add_item
 
 FIXED_DAY = date(2025, 3, 10)  # a Monday: fills every date, day and week argument
 
@@ -107,13 +107,9 @@ def snapshot(app) -> dict[str, tuple[int, str]]:
     return out
 
 
-def signed_in_clients(app) -> dict[str, object]:
-    clients = {}
-    for caller, username in CALLERS.items():
-        clients[caller] = client = app.test_client()
-        if username:
-            assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
-    return clients
+def signed_in_clients(signed_in) -> dict[str, object]:
+    """A client per caller, from the signed_in fixture; the anonymous visitor and the parent are not signed in."""
+    return {caller: signed_in(username) for caller, username in CALLERS.items()}
 
 
 @pytest.fixture
@@ -199,7 +195,7 @@ def meets(expectation: str, method: str, response) -> bool:
     }[expectation]
 
 
-def check_rule(app, world, rule) -> tuple[list[str], int]:
+def check_rule(app, world, rule, signed_in) -> tuple[list[str], int]:
     """Call one route as every caller; return what went wrong (one line each) and the requests made."""
     declared = audience(app, rule)
     assert declared, (f"{rule.rule} ({rule.endpoint}) declares no audience: wrap the view in "
@@ -212,7 +208,7 @@ def check_rule(app, world, rule) -> tuple[list[str], int]:
     methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
     if kind == "parent":
         assert methods == ["GET"], f"parent pages are read-only, but {rule.rule} accepts {methods}"
-    clients = signed_in_clients(app)
+    clients = signed_in_clients(signed_in)
     parent_pages = [r for r in app.url_map.iter_rules()
                     if r.endpoint != "static" and audience(app, r) == ("parent", ()) and r.arguments == {"token"}]
     if parent_pages:
@@ -231,8 +227,8 @@ def check_rule(app, world, rule) -> tuple[list[str], int]:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=rule_id)
-def test_every_route_answers_every_caller_as_its_audience_demands(app, matrix_world, rule):
-    failures, requests = check_rule(app, matrix_world, rule)
+def test_every_route_answers_every_caller_as_its_audience_demands(app, matrix_world, signed_in, rule):
+    failures, requests = check_rule(app, matrix_world, rule, signed_in)
     ROUTES_SEEN.add(rule_id(rule))
     TALLY.update({"route-callers": len(CALLERS), "requests": requests})
     assert not failures, "\n".join(failures)
@@ -302,16 +298,16 @@ def _parent_view(token):
     return "week"
 
 
-def test_the_matrix_passes_scoped_views_and_catches_leaky_ones(app, matrix_world):
+def test_the_matrix_passes_scoped_views_and_catches_leaky_ones(app, matrix_world, signed_in):
     app.add_url_rule("/x/<int:class_id>", "x.good", _class_view())
     app.add_url_rule("/x/<int:class_id>/leaky", "x.leaky", _class_view(leaky=True))
     app.add_url_rule("/x/<int:class_id>/note", "x.note", _class_view(writes_first=True), methods=["POST"])
     app.add_url_rule("/c/<token>/synthetic", "parent.synthetic", _parent_view)
     rules = {r.endpoint: r for r in app.url_map.iter_rules()}
-    assert check_rule(app, matrix_world, rules["x.good"])[0] == []
-    assert check_rule(app, matrix_world, rules["parent.synthetic"])[0] == []
-    leaks = check_rule(app, matrix_world, rules["x.leaky"])[0]
+    assert check_rule(app, matrix_world, rules["x.good"], signed_in)[0] == []
+    assert check_rule(app, matrix_world, rules["parent.synthetic"], signed_in)[0] == []
+    leaks = check_rule(app, matrix_world, rules["x.leaky"], signed_in)[0]
     assert any(f.startswith("other-school teacher GET") and "got 200" in f for f in leaks), leaks
     assert any(f.startswith("supervisor GET") and "(other)" in f for f in leaks), leaks
-    careless = check_rule(app, matrix_world, rules["x.note"])[0]
+    careless = check_rule(app, matrix_world, rules["x.note"], signed_in)[0]
     assert any("refused but the database changed" in f for f in careless), careless

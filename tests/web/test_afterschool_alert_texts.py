@@ -12,7 +12,7 @@ from edulite.alerts import digest
 from edulite.commands.digest import render
 from edulite.db import session_scope
 from edulite.models import Alert, utcnow
-from tests.afterschool_helpers import MON, add_session
+from tests.support.afterschool import MON, add_session
 
 CODES = ("clubs", "new_lesson", "reading", "supervised_homework")
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from edulite.db import session_scope
 from edulite.models import AfterSchoolPlan, AfterSchoolSession, AuditEntry
-from tests.afterschool_helpers import MON, WED, add_plan, add_session
+from tests.support.afterschool import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)
@@ -19,10 +19,8 @@ def wednesday(app):
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    client.set_cookie("lang", "en")
-    return client
+def principal(signed_in):
+    return signed_in("principal", lang="en")
 
 
 def _chart(page, canvas):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from edulite.db import session_scope
 from edulite.models import AfterSchoolSession, Alert, AuditEntry, SessionClass
-from tests.afterschool_helpers import MON, WED, add_plan, add_session
+from tests.support.afterschool import MON, WED, add_plan, add_session
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +17,8 @@ def wednesday(app):
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    auth.login("teacher")
-    client.set_cookie("lang", "en")
-    return client
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def _form(world, **changes):

@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 
 from edulite.db import session_scope
-from tests.afterschool_helpers import MON, WED, add_plan, add_session
+from tests.support.afterschool import MON, WED, add_plan, add_session
 
 EARLY = "The day's service ends at 17:15, before 17:30 (R-AS-02)."
 SHORT = "The day's service lasts 95 min in all, less than 120 (R-AS-01)."
@@ -19,10 +19,8 @@ def wednesday(app):
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    auth.login("teacher")
-    client.set_cookie("lang", "en")
-    return client
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def _check(teacher, **params):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 from tests.web.test_access_matrix import (
     CALLERS,
     RULES,
@@ -44,16 +44,6 @@ def token(client, path="/login", pattern=FORM_TOKEN) -> str:
     return found.group(1)
 
 
-def signed_in(app, username: str | None):
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    if username:
-        response = client.post("/login", data={"username": username, "password": PASSWORD,
-                                               "csrf_token": token(client)})
-        assert response.status_code == 303
-    return client
-
-
 def caller_for(app, rule) -> str:
     kind, roles = audience(app, rule)
     return USER_FOR_ROLE[roles[0]] if kind == "roles" else "teacher"
@@ -64,8 +54,8 @@ def refused_for_csrf(response) -> bool:
 
 
 @pytest.mark.parametrize(("rule", "method"), WRITES, ids=[f"{rule_id(r)}-{m}" for r, m in WRITES])
-def test_a_state_changing_route_refuses_a_request_without_a_token(csrf_app, matrix_world, rule, method):
-    client = signed_in(csrf_app, caller_for(csrf_app, rule))
+def test_a_state_changing_route_refuses_a_request_without_a_token(csrf_app, matrix_world, signed_in, rule, method):
+    client = signed_in(caller_for(csrf_app, rule), lang="en")
     before = snapshot(csrf_app)
     response = client.open(build_url(rule, matrix_world), method=method, data={})
     assert refused_for_csrf(response), response.status_code
@@ -74,8 +64,9 @@ def test_a_state_changing_route_refuses_a_request_without_a_token(csrf_app, matr
 
 @pytest.mark.parametrize("where", ["form field", "X-CSRFToken header"])
 @pytest.mark.parametrize(("rule", "method"), WRITES, ids=[f"{rule_id(r)}-{m}" for r, m in WRITES])
-def test_a_state_changing_route_accepts_the_token_of_the_page(csrf_app, matrix_world, rule, method, where):
-    client = signed_in(csrf_app, caller_for(csrf_app, rule))
+def test_a_state_changing_route_accepts_the_token_of_the_page(csrf_app, matrix_world, signed_in, rule, method,
+                                                              where):
+    client = signed_in(caller_for(csrf_app, rule), lang="en")
     if where == "form field":
         response = client.open(build_url(rule, matrix_world), method=method, data={"csrf_token": token(client, "/")})
     else:
@@ -108,9 +99,9 @@ def test_over_https_a_form_must_come_from_our_own_pages(csrf_app, world, referer
     assert (response.status_code == 400) is not accepted
 
 
-def test_no_get_request_changes_anything_whoever_sends_it(app, matrix_world):
+def test_no_get_request_changes_anything_whoever_sends_it(app, matrix_world, signed_in):
     gets = [r for r in RULES if "GET" in r.methods]
-    clients = signed_in_clients(app)
+    clients = signed_in_clients(signed_in)
     checked = 0
     for rule in gets:
         for caller in CALLERS:

@@ -3,7 +3,7 @@
 from datetime import date
 
 from edulite.db import session_scope
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 WEEK = "2026-11-16"
 

@@ -10,7 +10,6 @@ import pytest
 from edulite import create_app
 from edulite.db import get_db
 from tests.conftest import base_config
-from tests.factories import PASSWORD
 
 CDN_ORIGIN = "https://cdn.jsdelivr.net"
 
@@ -47,18 +46,13 @@ def _boom():
     raise RuntimeError("deliberate failure")
 
 
-def _signed_in(client, username="teacher"):
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
-    return client
-
-
 RESPONSES = {
     "sign-in page": lambda c: c.get("/login"),
-    "signed-in page": lambda c: _signed_in(c).get("/teacher/"),
-    "htmx request": lambda c: _signed_in(c).get("/teacher/", headers={"HX-Request": "true"}),
+    "signed-in page": lambda c: c.get("/teacher/"),
+    "htmx request": lambda c: c.get("/teacher/", headers={"HX-Request": "true"}),
     "htmx request after the session ended": lambda c: c.get("/teacher/", headers={"HX-Request": "true"}),
     "404": lambda c: c.get("/no-such-page"),
-    "403": lambda c: _signed_in(c).get("/admin/"),
+    "403": lambda c: c.get("/admin/"),
     "405": lambda c: c.get("/logout"),
     "500": lambda c: c.get("/boom"),
     "parent page": lambda c: c.get("/c/test-token-class3-0123456789abcdef"),
@@ -70,12 +64,13 @@ EXPECTED_STATUS = {"sign-in page": 200, "signed-in page": 200, "htmx request": 2
                    "htmx request after the session ended": 401, "404": 404, "403": 403, "405": 405, "500": 500,
                    "parent page": 200, "parent page of an unknown link": 404, "static file": 200,
                    "missing static file": 404}
+SIGNED_IN = {"signed-in page", "htmx request", "403"}  # as the teacher; the others are anonymous
 
 
 @pytest.mark.parametrize("kind", RESPONSES)
-def test_every_kind_of_response_carries_the_security_headers(app, world, kind, caplog):
+def test_every_kind_of_response_carries_the_security_headers(app, signed_in, kind, caplog):
     app.add_url_rule("/boom", "boom", _boom)
-    response = RESPONSES[kind](app.test_client())
+    response = RESPONSES[kind](signed_in("teacher" if kind in SIGNED_IN else None))
     response.close()  # a static file is streamed from an open file
     assert response.status_code == EXPECTED_STATUS[kind]
     assert_hardened(response)
@@ -123,9 +118,9 @@ def test_a_forwarded_https_scheme_counts_only_behind_a_configured_proxy(sqlite_u
     get_db(app).dispose()
 
 
-def test_signed_in_pages_are_never_stored_but_static_files_may_be(client, world):
-    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
-    _signed_in(client)
+def test_signed_in_pages_are_never_stored_but_static_files_may_be(signed_in):
+    assert "no-store" not in signed_in(None).get("/login").headers.get("Cache-Control", "")
+    client = signed_in("teacher")
     assert client.get("/teacher/").headers["Cache-Control"] == "no-store"
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"  # a signed-in error page too
     with client.get("/static/css/app.css") as static:

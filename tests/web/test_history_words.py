@@ -8,7 +8,7 @@ import pytest
 from flask import render_template_string
 
 from edulite.alerts.actions import TRANSITIONS
-from tests.web.teacher_support import entry, items, today
+from tests.support.teacher import entry, items, today
 
 ROOT = Path(__file__).resolve().parents[2]
 # The revision actions of homework.py, audited as homework_<action>.

@@ -78,11 +78,9 @@ def test_a_homework_row_of_hostile_cells_is_refused_without_writing_anything(app
     assert _counts(app) == before
 
 
-def _signed_in(app, username: str):
-    client = app.test_client()
-    login_throttle(app).reset()
-    assert client.post("/login", data={"username": username, "password": "correct horse battery"}).status_code == 303
-    return client
+def _signed_in(app, signed_in, username: str):
+    login_throttle(app).reset()  # Hypothesis signs in again for every example, far past the limit
+    return signed_in(username)
 
 
 FIELD_VALUES = st.dictionaries(
@@ -94,8 +92,8 @@ FIELD_VALUES = st.dictionaries(
 
 @FAST
 @given(fields=FIELD_VALUES, htmx=st.booleans())
-def test_the_teacher_forms_survive_any_input_without_a_500_or_a_stray_write(app, world, fields, htmx):
-    client = _signed_in(app, "teacher")
+def test_the_teacher_forms_survive_any_input_without_a_500_or_a_stray_write(app, world, signed_in, fields, htmx):
+    client = _signed_in(app, signed_in, "teacher")
     headers = {"HX-Request": "true"} if htmx else {}
     for path in (f"/teacher/class/{world.class3.id}", f"/teacher/class/{world.class3.id}/meter",
                  f"/teacher/class/{world.class3.id}/no-homework", "/teacher/after-school"):
@@ -115,8 +113,8 @@ PRINCIPAL_PATHS = ["/principal/alerts", "/principal/exports/file", "/principal/"
 @FAST
 @given(fields=st.dictionaries(st.sampled_from(["week", "grade", "class_id", "page", "state", "rule", "from", "to",
                                                "format", "table", "day", "generated"]), PAYLOADS, max_size=8))
-def test_the_principal_and_district_filters_survive_any_query_string(app, world, fields):
-    principal, supervisor = _signed_in(app, "principal"), _signed_in(app, "supervisor")
+def test_the_principal_and_district_filters_survive_any_query_string(app, signed_in, fields):
+    principal, supervisor = _signed_in(app, signed_in, "principal"), _signed_in(app, signed_in, "supervisor")
     for path in PRINCIPAL_PATHS:
         client = supervisor if path.startswith("/district") else principal
         response = client.get(path, query_string=fields)
@@ -124,8 +122,8 @@ def test_the_principal_and_district_filters_survive_any_query_string(app, world,
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
 
-def test_dates_at_the_ends_of_the_calendar_get_a_page_or_a_404_never_a_500(app, world):
-    principal, supervisor, teacher = (_signed_in(app, u) for u in ("principal", "supervisor", "teacher"))
+def test_dates_at_the_ends_of_the_calendar_get_a_page_or_a_404_never_a_500(app, world, signed_in):
+    principal, supervisor, teacher = (_signed_in(app, signed_in, u) for u in ("principal", "supervisor", "teacher"))
     for far in ("9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"):
         for client, path in ((principal, f"/principal/classes/{world.class3.id}/{far}"),
                              (principal, f"/principal/records/{far}"), (principal, f"/principal/?week={far}"),

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from edulite.db import session_scope
-from tests.factories import PASSWORD, add_item
-from tests.web.teacher_support import today
+from tests.support.factories import PASSWORD, add_item
+from tests.support.teacher import today
 
 
 def _past_school_day():

@@ -12,8 +12,8 @@ from edulite import create_app
 from edulite.db import get_db, session_scope
 from edulite.models import SchoolClass
 from tests.conftest import base_config
-from tests.factories import add_item, make_world
-from tests.web.parent_support import MON, RANDOM, TOKEN, page, revoke
+from tests.support.factories import add_item, make_world
+from tests.support.parent import MON, RANDOM, TOKEN, page, revoke
 
 PATHS = [f"/c/{TOKEN}", f"/c/{TOKEN}/qr.svg"]
 

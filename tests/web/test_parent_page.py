@@ -10,8 +10,8 @@ import pytest
 
 from edulite.db import session_scope
 from edulite.models import HomeworkItem
-from tests.factories import add_item
-from tests.web.parent_support import MON, TOKEN, add_link, day_figures, page
+from tests.support.factories import add_item
+from tests.support.parent import MON, TOKEN, add_link, day_figures, page
 
 TUE, WED, FRI = MON + timedelta(days=1), MON + timedelta(days=2), MON + timedelta(days=4)
 

@@ -9,15 +9,14 @@ from sqlalchemy import event
 
 from edulite.db import get_db, session_scope
 from edulite.models import HomeworkItem, HomeworkRevision, SchoolClass
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    return client
+def principal(signed_in):
+    return signed_in("principal")
 
 
 def _chart(html: str, chart_id: str) -> dict:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from edulite.alerts import store as alerts
 from edulite.db import session_scope
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 RANGE = "from=2026-11-13&to=2026-11-22"
@@ -28,9 +28,8 @@ def loaded(app, world):
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    return client
+def principal(signed_in):
+    return signed_in("principal")
 
 
 def _cli_loads(runner) -> dict:

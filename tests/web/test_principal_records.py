@@ -9,17 +9,15 @@ from sqlmodel import select
 from edulite.alerts import store as alerts
 from edulite.db import session_scope
 from edulite.models import AuditEntry, InspectionRecord
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 MON = date(2026, 11, 16)
 URL = "/principal/records/2026-11-16"
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    client.set_cookie("lang", "en")
-    return client
+def principal(signed_in):
+    return signed_in("principal", lang="en")
 
 
 def _record(app, school):

@@ -10,16 +10,14 @@ from edulite.db import session_scope
 from edulite.homework import loads
 from edulite.models import Alert, Assignment, CalendarDay, ClassLink, PolicyVersion, SchoolClass
 from edulite.web.principal.policy import FIELDS, name_of
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture
-def principal(client, auth, world):
-    auth.login("principal")
-    client.set_cookie("lang", "en")
-    return client
+def principal(signed_in):
+    return signed_in("principal", lang="en")
 
 
 def _policy_form(**changes) -> dict:

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from edulite.db import session_scope
 from edulite.models import AuditEntry, User
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 NEW_PASSWORD = "a much longer passphrase 42"
 COOKIE = "edulite_session"
@@ -102,7 +102,7 @@ def test_over_https_the_cookies_are_secure(sqlite_url, world_factory=None):
     from edulite import create_app
     from edulite.db import get_db
     from tests.conftest import base_config
-    from tests.factories import make_world
+    from tests.support.factories import make_world
 
     app = create_app(base_config(DATABASE_URL=sqlite_url, PREFERRED_URL_SCHEME="https"))
     with session_scope(app) as s:

@@ -4,7 +4,7 @@ from datetime import date
 
 from edulite.db import session_scope
 from edulite.models import SchoolClass, User
-from tests.factories import add_item
+from tests.support.factories import add_item
 
 
 def test_a_grade_leader_sees_the_grades_classes_with_each_subjects_minutes(app, client, auth, world):

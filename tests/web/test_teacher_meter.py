@@ -6,8 +6,8 @@ import pytest
 
 from edulite.db import session_scope
 from edulite.school.settings import set_school_policy
-from tests.factories import add_item
-from tests.web.teacher_support import HX, entry, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, entry, today
 
 
 def meter(client, world, klass=None, **changes):
@@ -16,8 +16,8 @@ def meter(client, world, klass=None, **changes):
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    return sign_in(client, auth)
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def test_an_entry_well_within_the_cap_shows_a_green_meter_with_the_minutes_left(teacher, world):

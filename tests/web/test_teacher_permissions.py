@@ -3,13 +3,13 @@
 import pytest
 
 from edulite.db import session_scope
-from tests.factories import add_item
-from tests.web.teacher_support import HX, entry, items, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, entry, items, today
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    return sign_in(client, auth)
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def test_a_class_the_teacher_does_not_teach_is_refused_with_403_and_nothing_saved(app, teacher, world):
@@ -32,8 +32,8 @@ def test_another_schools_class_is_refused(app, teacher, world):
     assert teacher.get(f"/teacher/class/{world.other_class.id}").status_code == 403
 
 
-def test_the_other_schools_maths_teacher_cannot_log_in_our_class(app, client, auth, world):
-    sign_in(client, auth, "other_teacher")
+def test_the_other_schools_maths_teacher_cannot_log_in_our_class(app, signed_in, world):
+    client = signed_in("other_teacher", lang="en")
     assert client.post(f"/teacher/class/{world.class3.id}", data=entry(world)).status_code == 403
     assert items(app) == []
 
@@ -64,10 +64,10 @@ def test_a_colleagues_entry_in_a_shared_class_can_be_looked_at_but_not_changed(a
     assert "Entry history" in page and f"/teacher/item/{theirs.id}/edit" not in page
 
 
-def test_an_entry_of_another_school_cannot_be_looked_at(app, client, auth, world):
+def test_an_entry_of_another_school_cannot_be_looked_at(app, signed_in, world):
     with session_scope(app) as s:
         theirs = add_item(s, world, klass=world.other_class, teacher=world.other_teacher, day=today(), minutes=20)
-    sign_in(client, auth)
+    client = signed_in("teacher", lang="en")
     assert client.get(f"/teacher/item/{theirs.id}").status_code == 403
     copied = client.get(f"/teacher/class/{world.class3.id}?copy={theirs.id}", headers=HX)
     assert copied.status_code == 200 and "></textarea>" in copied.get_data(as_text=True)
@@ -82,8 +82,8 @@ def test_moving_an_entry_to_a_subject_not_taught_is_refused(app, teacher, world)
 
 
 @pytest.mark.parametrize("username", ["principal", "supervisor", "admin"])
-def test_other_roles_cannot_log_homework(app, client, auth, world, username):
-    sign_in(client, auth, username)
+def test_other_roles_cannot_log_homework(app, signed_in, world, username):
+    client = signed_in(username, lang="en")
     assert client.post(f"/teacher/class/{world.class3.id}", data=entry(world)).status_code == 403
     assert client.get("/teacher/").status_code == 403
     assert items(app) == []
@@ -101,7 +101,7 @@ def test_with_csrf_on_a_save_needs_the_token_that_htmx_sends_as_a_header(sqlite_
     from edulite import create_app
     from edulite.db import get_db
     from tests.conftest import base_config
-    from tests.factories import PASSWORD, make_world
+    from tests.support.factories import PASSWORD, make_world
 
     app = create_app(base_config(DATABASE_URL=sqlite_url, WTF_CSRF_ENABLED=True))
     with session_scope(app) as s:

@@ -6,13 +6,13 @@ import pytest
 
 from edulite.db import session_scope
 from edulite.school.settings import set_school_policy
-from tests.factories import add_item
-from tests.web.teacher_support import HX, alerts, audit_actions, entry, items, revisions, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, alerts, audit_actions, entry, items, revisions, today
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    return sign_in(client, auth)
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def post(client, world, klass=None, headers=None, **changes):

@@ -8,13 +8,13 @@ import pytest
 
 from edulite import ROOT
 from edulite.db import session_scope
-from tests.factories import add_item
-from tests.web.teacher_support import HX, sign_in, today
+from tests.support.factories import add_item
+from tests.support.teacher import HX, today
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    return sign_in(client, auth)
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def test_today_lists_each_class_with_its_budget_and_what_each_subject_set(app, teacher, world):
@@ -69,13 +69,13 @@ def test_a_multi_evening_entry_shows_this_evenings_share(app, teacher, world):
     assert "8 min" in page and "30 min in all" in page
 
 
-def test_a_teacher_without_classes_is_told_what_to_do(app, client, auth, world):
+def test_a_teacher_without_classes_is_told_what_to_do(app, signed_in, world):
     from edulite.models import User
 
     with session_scope(app) as s:
         s.add(User(username="newbie", display_name="New", password_hash=world.teacher.password_hash,
                    role="teacher", school_id=world.school.id))
-    sign_in(client, auth, "newbie")
+    client = signed_in("newbie", lang="en")
     assert "You are not assigned to any class yet" in client.get("/teacher/").get_data(as_text=True)
 
 

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.web.teacher_support import HX, entry, items, sign_in, today
+from tests.support.teacher import HX, entry, items, today
 
 
 @pytest.fixture
-def teacher(client, auth, world):
-    return sign_in(client, auth)
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
 
 
 def error_of(page: str, field: str) -> str:

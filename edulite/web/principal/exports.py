@@ -42,8 +42,8 @@ def _value_names() -> dict[str, dict]:
     return {
         "day_kind": in_words(DAY_KIND_LABELS), "kind": in_words(KIND_WORDS), "location": in_words(LOCATION_WORDS),
         "state": in_words(STATE_LABELS),
-        **{k: yes_no for k in ("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn",
-                               "current")},
+        **dict.fromkeys(("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn", "current"),
+                        yes_no),
     }
 
 

@@ -11,7 +11,7 @@ from edulite.db import session_scope
 from edulite.models import ClassLink, utcnow
 
 MON = date(2026, 11, 16)  # a Monday; its week runs to Sunday 22 November
-TOKEN = "test-token-class3-0123456789abcdef"  # tests.factories: the link of class3
+TOKEN = "test-token-class3-0123456789abcdef"  # tests.support.factories: the link of class3
 RANDOM = "Zq3kD9vX0mLp8RtY2bWc6nHs4JfGuA1e"  # well-formed, but no link has it
 
 

@@ -45,9 +45,3 @@ def alerts(app, rule_id: str) -> list[Alert]:
 def audit_actions(app) -> list[str]:
     with session_scope(app) as s:
         return list(s.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all())
-
-
-def sign_in(client, auth, username="teacher"):
-    auth.login(username)
-    client.set_cookie("lang", "en")
-    return client

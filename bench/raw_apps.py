@@ -17,7 +17,7 @@ from flask import Flask
 _local = threading.local()
 
 
-def hello(environ, start_response):
+def hello(_environ, start_response):
     body = b"hello"
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]

@@ -56,7 +56,7 @@ def _policies(session: Session, district_id: int, day: date, school_ids: list[in
     rows = session.exec(select(PolicyVersion.school_id, PolicyVersion.data).where(
         PolicyVersion.district_id == district_id, PolicyVersion.effective_from <= day)
         .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    latest = {sid: data for sid, data in rows}  # later versions overwrite earlier ones
+    latest = dict(rows)  # later versions overwrite earlier ones
     base = tighten(NATIONAL, json.loads(latest[None])) if None in latest else NATIONAL
     out: dict[int | None, Policy] = {None: base}
     for sid in school_ids:

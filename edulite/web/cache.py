@@ -37,11 +37,10 @@ class LRU:
 
 def cached(key: tuple, build: Callable[[], object]):
     """build()'s value for key, computed at most once per worker while it stays in the cache."""
-    app = current_app._get_current_object()
-    size = app.config["PAGE_CACHE_ENTRIES"]
+    size = current_app.config["PAGE_CACHE_ENTRIES"]
     if size <= 0:
         return build()
-    store = app.extensions.setdefault("edulite_page_cache", LRU())
+    store = current_app.extensions.setdefault("edulite_page_cache", LRU())
     return store.get(key, build, size)
 
 

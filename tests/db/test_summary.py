@@ -12,7 +12,7 @@ from sqlmodel import select
 from edulite.db import session_scope
 from edulite.homework import summary
 from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, SchoolClass
-from tests.factories import make_world
+from tests.support.factories import make_world
 
 MONDAY = date(2026, 11, 16)
 DAYS = [MONDAY + timedelta(days=n) for n in range(12)]

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from edulite.core.calendar import week_start
 from edulite.db import get_db, session_scope
 from edulite.models import Assignment, HomeworkItem, School, SchoolClass
-from tests.factories import PASSWORD, add_item
+from tests.support.factories import PASSWORD, add_item
 
 TODAY = date(2026, 11, 19)  # a Thursday
 MON = week_start(TODAY)

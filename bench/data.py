@@ -40,6 +40,7 @@ PLAN = ((0, "written", "home", True, (10, 15, 20)), (1, "written", "home", True,
         (2, "written", "home", True, (10, 15)), (3, "written", "class", True, (10,)),
         (0, "oral", "home", True, (10,)), (2, "reading", "home", False, (10, 15)),
         (5, "exercise", "home", True, (10, 20)), (4, "practical", "home", False, (15,)))
+TEACHER_CLASSES = 4
 ITEM_COLUMNS = ("class_id", "subject_id", "teacher_id", "set_date", "due_date", "last_evening", "description",
                 "kind", "required", "location", "minutes", "no_homework", "graded", "withdrawn", "version",
                 "created_at", "updated_at")
@@ -49,6 +50,7 @@ ITEM_COLUMNS = ("class_id", "subject_id", "teacher_id", "set_date", "due_date", 
 class Built:
     school_id: int
     class_ids: list[int]
+    teacher_class_ids: list[int]  # the classes of the teacher who signs in
     parent_token: str
     schools: int
     classes: int
@@ -89,10 +91,14 @@ def _school(session, *, district_id: int, n: int, classes: int, subject_ids: lis
                      role="principal", school_id=school.id)
     klasses = [SchoolClass(school_id=school.id, grade=1 + k % 9, name=f"{1 + k % 9}年级({k // 9 + 1})班",
                            headcount=40) for k in range(classes)]
-    session.add_all([teacher, principal, *klasses])
+    # The teacher who signs in teaches what a subject teacher really does: four classes, two subjects
+    # (their home page shows those); a colleague account holds every other class and subject.
+    colleague = User(username=f"c{n}", display_name="同事", password_hash=pw, role="teacher", school_id=school.id)
+    session.add_all([teacher, principal, colleague, *klasses])
     session.flush()
-    session.execute(insert(Assignment), [{"teacher_id": teacher.id, "class_id": k.id, "subject_id": s}
-                                         for k in klasses for s in subject_ids])
+    mine = {(k.id, s) for k in klasses[:TEACHER_CLASSES] for s in subject_ids[:2]}
+    session.execute(insert(Assignment), [{"teacher_id": teacher.id if (k.id, s) in mine else colleague.id,
+                                          "class_id": k.id, "subject_id": s} for k in klasses for s in subject_ids])
     return school, teacher, klasses
 
 
@@ -133,7 +139,8 @@ def build(app, *, schools: int = 0, classes_per_school: int = 12, today: date, s
     if not db.is_sqlite:
         with db.engine(write=True).begin() as conn:
             conn.execute(text("ANALYZE"))
-    return Built(first[0], first[1], token, 1 + schools, len(first[1]) + schools * classes_per_school, count)
+    return Built(first[0], first[1], first[1][:TEACHER_CLASSES], token, 1 + schools,
+                 len(first[1]) + schools * classes_per_school, count)
 
 
 def _bulk(db, model, columns: tuple[str, ...], rows) -> int:

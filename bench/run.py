@@ -250,8 +250,8 @@ def run(args) -> dict:
                       f"p99 {result['p99_ms']:7.1f} ms  ratio {rows[-1]['ratio']:.3f}  errors {result['errors']}",
                       flush=True)
             teacher = signed["teacher"]
-            token = teacher.csrf(f"/teacher/class/{built.class_ids[0]}")
-            env = {"CSRF": token, "CLASSES": ",".join(map(str, built.class_ids)), "DAY": today.isoformat()}
+            token = teacher.csrf(f"/teacher/class/{built.teacher_class_ids[0]}")
+            env = {"CSRF": token, "CLASSES": ",".join(map(str, built.teacher_class_ids)), "DAY": today.isoformat()}
             save = wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.seconds,
                        headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
             raw = wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers,

@@ -17,7 +17,7 @@ end
 request = function()
   counter = counter + 1
   local class_id = classes[(counter % #classes) + 1]
-  local body = "csrf_token=" .. csrf .. "&subject_id=" .. ((counter % 3) + 1) ..
+  local body = "csrf_token=" .. csrf .. "&subject_id=" .. ((counter % 2) + 1) ..
     "&description=bench+" .. prefix .. "+" .. counter .. "&kind=written&location=class&required=1" ..
     "&minutes=10&set_date=" .. day
   local path = raw and "/insert" or ("/teacher/class/" .. class_id)

@@ -37,27 +37,49 @@ class ClassLoads:
 
 def school_today(session: Session, *, school_id: int, now: datetime | None = None) -> date:
     """Today where the school is (the server may run in UTC)."""
-    school = session.get(School, school_id)
+    school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
     return today_in(school.timezone if school else None, now)
 
 
+MEMO = "edulite_memo"
+
+
+def _memo(session: Session, key: tuple, build):
+    """A value read once per transaction: a save asks for the policy and the calendar six times.
+
+    Forgotten when the transaction ends and whenever a flush writes a policy, a calendar day or a
+    school (forget_reads, from the summaries' flush hook), so a read never outlives what it read.
+    """
+    memo = session.info.setdefault(MEMO, {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def forget_reads(session: Session) -> None:
+    session.info.pop(MEMO, None)
+
+
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
-    rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
-    return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
+    def build() -> SchoolCalendar:
+        rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
+        return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
+
+    return _memo(session, ("calendar", school_id), build)
 
 
 def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:
-    return list(session.exec(
+    return _memo(session, ("district-policies", district_id), lambda: list(session.exec(
         select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None))
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all())
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
 
 
 def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
-    school = session.get(School, school_id)
-    own = session.exec(
+    school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
+    own = _memo(session, ("school-policies", school_id), lambda: list(session.exec(
         select(PolicyVersion).where(PolicyVersion.school_id == school_id)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    return _district_versions(session, school.district_id), list(own)
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
+    return _district_versions(session, school.district_id), own
 
 
 def _latest(versions: list[PolicyVersion], day: date) -> dict:

@@ -204,20 +204,41 @@ def _touched_by_flush(session: Session) -> tuple[dict[int, set[date]], dict[int,
     return touched, recaps, regraded
 
 
+PENDING = "edulite_summary_pending"
+
+
 def _after_flush(session: Session, _context) -> None:
-    touched, recaps, regraded = _touched_by_flush(session)
-    if touched:
-        refresh(session, touched)
-    for school_id, start in recaps.items():
-        recap(session, school_id=school_id, start=start)
-    for school_id, class_ids in regraded.items():
-        recap(session, school_id=school_id, start=date.min, class_ids=sorted(class_ids))
+    # Only note what the flush touched: loading rows here, while the flush is still placing its new
+    # objects in the identity map, would clash with them (e.g. the policy version just inserted).
+    if any(isinstance(o, PolicyVersion | CalendarDay | School | SchoolClass)
+           for o in [*session.new, *session.dirty, *session.deleted]):
+        loads.forget_reads(session)
+    session.info.setdefault(PENDING, []).append(_touched_by_flush(session))
+
+
+def _after_flush_postexec(session: Session, _context) -> None:
+    for touched, recaps, regraded in session.info.pop(PENDING, []):
+        if touched:
+            refresh(session, touched)
+        for school_id, start in recaps.items():
+            recap(session, school_id=school_id, start=start)
+        for school_id, class_ids in regraded.items():
+            recap(session, school_id=school_id, start=date.min, class_ids=sorted(class_ids))
+
+
+def _transaction_ended(session: Session, *_args) -> None:
+    loads.forget_reads(session)
+    session.info.pop(PENDING, None)  # a flush that failed half-way leaves nothing to apply later
 
 
 def install() -> None:
-    """Keep the summaries on every ORM session (idempotent)."""
+    """Keep the summaries on every ORM session, and forget per-transaction reads at its end (idempotent)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+    for name in ("after_commit", "after_rollback", "after_soft_rollback"):
+        if not event.contains(Session, name, _transaction_ended):
+            event.listen(Session, name, _transaction_ended)
 
 
 def _evenings(session: Session, school_id: int | None) -> dict[int, set[date]]:

@@ -45,18 +45,31 @@ def bump(session: Session, school_ids: set[int]) -> None:
                                                     set_={"version": TABLE.c.version + 1}))
 
 
+PENDING = "edulite_versions_pending"
+
+
 def _after_flush(session: Session, _context) -> None:
-    touched = set()
-    for obj in [*session.new, *session.dirty, *session.deleted]:
-        if not isinstance(obj, IGNORED) and (sid := _school_of(session, obj)) is not None:
-            touched.add(sid)
-    bump(session, touched)
+    # Objects are noted now and their schools looked up after the flush: a lookup inside the flush
+    # could load a row the flush is about to place in the identity map.
+    session.info.setdefault(PENDING, []).extend(
+        obj for obj in [*session.new, *session.dirty, *session.deleted] if not isinstance(obj, IGNORED))
+
+
+def _after_flush_postexec(session: Session, _context) -> None:
+    objects = session.info.pop(PENDING, [])
+    bump(session, {sid for obj in objects if (sid := _school_of(session, obj)) is not None})
+
+
+def _rolled_back(session: Session, *_args) -> None:
+    session.info.pop(PENDING, None)
 
 
 def install() -> None:
     """Bump versions on every ORM session (idempotent)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+        event.listen(Session, "after_rollback", _rolled_back)
 
 
 def of_school(session: Session, school_id: int) -> int:

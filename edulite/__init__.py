@@ -26,9 +26,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     from edulite import cli, db, i18n
+    from edulite.homework import summary
+    from edulite.school import versions
     from edulite.web import errors, extensions, labels, nav, security
 
     db.init_app(app)
+    summary.install()
+    versions.install()
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

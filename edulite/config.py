@@ -64,6 +64,8 @@ class Config:
     WEBHOOK_TIMEOUT = 5
     # Parent pages may be cached this long, so a teacher's edit shows within a minute.
     PARENT_CACHE_SECONDS = 60
+    # Pages, exports and district figures kept per worker, keyed by the data version (0 turns it off).
+    PAGE_CACHE_ENTRIES = 512
     # Where `flask edulite backup` writes (empty: instance/backups) and how many copies it keeps.
     BACKUP_DIR = ""
     BACKUP_KEEP = 14

@@ -102,6 +102,46 @@ class HomeworkItem(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class ClassDayLoad(SQLModel, table=True):
+    """One class's homework on one evening, kept by the writes (edulite.homework.summary).
+
+    A week, a term and a district read these rows instead of the items: a class-evening is a row
+    whatever the number of items. day_kind, cap and over follow the calendar and the policy in force
+    on the day, and are refreshed when either changes.
+    """
+
+    __tablename__ = "class_day_load"
+    __table_args__ = (Index("ix_class_day_load_school_day", "school_id", "day"),
+                      Index("ix_class_day_load_day_school", "day", "school_id"))
+    class_id: int = Field(foreign_key="school_class.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    school_id: int = Field(foreign_key="school.id")
+    grade: int
+    day_kind: str = Field(max_length=16)
+    cap: int
+    counted: int = 0
+    over: bool = False
+    # Counted minutes per subject, and every live minute per kind, as JSON objects.
+    by_subject: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    by_kind: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Entries set on this day: any at all ("no homework" included), written ones, written and graded.
+    logged: bool = False
+    written: int = 0
+    graded: int = 0
+
+
+class DataVersion(SQLModel, table=True):
+    """A school's data version: bumped by every write that touches the school (edulite.school.versions).
+
+    Pages cache what they computed under the version they read, so a cache is never stale: the next
+    write changes the version and so the cache key.
+    """
+
+    __tablename__ = "data_version"
+    school_id: int = Field(foreign_key="school.id", primary_key=True)
+    version: int = 0
+
+
 class HomeworkRevision(SQLModel, table=True):
     """One row per save of an item: edits and withdrawals never overwrite history."""
 

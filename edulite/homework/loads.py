@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
 from edulite.core.entry import MAX_SPREAD_DAYS
-from edulite.core.policy import NATIONAL, Policy, tighten
-from edulite.models import CalendarDay, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
+from edulite.core.policy import NATIONAL, Policy, cap_for, tighten
+from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
 
 
 @dataclass(frozen=True)
@@ -37,27 +37,49 @@ class ClassLoads:
 
 def school_today(session: Session, *, school_id: int, now: datetime | None = None) -> date:
     """Today where the school is (the server may run in UTC)."""
-    school = session.get(School, school_id)
+    school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
     return today_in(school.timezone if school else None, now)
 
 
+MEMO = "edulite_memo"
+
+
+def _memo(session: Session, key: tuple, build):
+    """A value read once per transaction: a save asks for the policy and the calendar six times.
+
+    Forgotten when the transaction ends and whenever a flush writes a policy, a calendar day or a
+    school (forget_reads, from the summaries' flush hook), so a read never outlives what it read.
+    """
+    memo = session.info.setdefault(MEMO, {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def forget_reads(session: Session) -> None:
+    session.info.pop(MEMO, None)
+
+
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
-    rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
-    return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
+    def build() -> SchoolCalendar:
+        rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
+        return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
+
+    return _memo(session, ("calendar", school_id), build)
 
 
 def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:
-    return list(session.exec(
+    return _memo(session, ("district-policies", district_id), lambda: list(session.exec(
         select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None))
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all())
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
 
 
 def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
-    school = session.get(School, school_id)
-    own = session.exec(
+    school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
+    own = _memo(session, ("school-policies", school_id), lambda: list(session.exec(
         select(PolicyVersion).where(PolicyVersion.school_id == school_id)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    return _district_versions(session, school.district_id), list(own)
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
+    return _district_versions(session, school.district_id), own
 
 
 def _latest(versions: list[PolicyVersion], day: date) -> dict:
@@ -130,18 +152,32 @@ def engine_items(session: Session, *, school_id: int, start: date, end: date,
 
 def class_loads(session: Session, *, school_id: int, start: date, end: date,
                 class_ids: list[int] | None = None) -> list[ClassLoads]:
-    """Daily loads of each class over [start, end), each day judged by the policy then in force."""
+    """Daily loads of each class over [start, end), each day judged by the policy then in force.
+
+    Read from the class-evening summaries (edulite.homework.summary keeps them in every write's own
+    transaction): one row per class-evening with homework, whatever the number of items.
+    """
+    query = select(ClassDayLoad).where(ClassDayLoad.school_id == school_id, ClassDayLoad.day >= start,
+                                       ClassDayLoad.day < end)
+    if class_ids is not None:
+        query = query.where(col(ClassDayLoad.class_id).in_(class_ids))
+    stored = {(r.class_id, r.day): r for r in session.exec(query).all()}
     calendar = school_calendar(session, school_id=school_id)
     periods = policy_periods(session, school_id=school_id, start=start, end=end)
-    items = engine_items(session, school_id=school_id, start=start, end=end, class_ids=class_ids)
-    by_class: dict[int, list[rules.Item]] = {}
-    for item in items:
-        by_class.setdefault(item.class_id, []).append(item)
+    days = [(a + timedelta(days=n), policy) for a, b, policy in periods for n in range((b - a).days)]
     out = []
     for klass in classes(session, school_id=school_id, class_ids=class_ids):
-        days: list[rules.DayLoad] = []
-        for a, b, policy in periods:
-            days += rules.day_loads(by_class.get(klass.class_id, []), class_id=klass.class_id, grade=klass.grade,
-                                    calendar=calendar, policy=policy, start=a, end=b)
-        out.append(ClassLoads(klass, tuple(days), rules.weekly_average(days)))
+        loads = [_day_load(stored.get((klass.class_id, day)), klass, day, calendar, policy) for day, policy in days]
+        out.append(ClassLoads(klass, tuple(loads), rules.weekly_average(loads)))
     return out
+
+
+def _day_load(row: ClassDayLoad | None, klass: ClassInfo, day: date, calendar: SchoolCalendar,
+              policy: Policy) -> rules.DayLoad:
+    if row is None:  # nothing set for that evening: no row is kept
+        kind = calendar.kind(day)
+        cap = cap_for(policy, klass.grade, kind)
+        return rules.DayLoad(klass.class_id, day, kind, 0, cap, 0 > cap, dict.fromkeys(rules.KINDS, 0), {}, ())
+    by_kind, by_subject = json.loads(row.by_kind), json.loads(row.by_subject)
+    return rules.DayLoad(klass.class_id, day, row.day_kind, row.counted, row.cap, row.over,
+                         {k: by_kind.get(k, 0) for k in rules.KINDS}, by_subject, tuple(by_subject))

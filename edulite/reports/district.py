@@ -1,21 +1,24 @@
 """The district supervisor's figures: per school, over-cap class-days and after-school compliance.
 
-Built on the principal's week view (edulite.reports.week.week_view), so a school's numbers read the same
-on both pages: a day counts once it is over (school days before today, and today once logged).
+A fixed handful of grouped statements whatever the number of schools (a prefecture has hundreds): the
+class-evening summaries give over-cap and logged class-days per school, the calendar overrides and the
+policies of the whole district come in one statement each. The figures are those of the principal's
+week (edulite.reports.week): a day counts once it is over (school days before today, and today once
+logged), and the drill-down into one school shows the same numbers.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, or_, select
 
-from edulite.core.policy import parse_hhmm
-from edulite.homework import loads
-from edulite.models import AfterSchoolSession, Alert, School
-from edulite.reports import week as dashboard
+from edulite.core.calendar import SchoolCalendar, parse_day_kind
+from edulite.core.policy import NATIONAL, Policy, parse_hhmm, tighten
+from edulite.models import AfterSchoolSession, Alert, CalendarDay, ClassDayLoad, PolicyVersion, School, SchoolClass
 
 
 @dataclass(frozen=True)
@@ -45,35 +48,77 @@ def district_school(session: Session, *, district_id: int, school_id: int) -> Sc
     return school if school is not None and school.district_id == district_id else None
 
 
-def school_weeks(session: Session, *, district_id: int, start: date, end: date, today: date) -> list[SchoolWeek]:
+SORTS = ("name", "worst")
+
+
+def _policies(session: Session, district_id: int, day: date, school_ids: list[int]) -> dict[int | None, Policy]:
+    """The policy in force on day for each school (None: the district default, shared by schools without their own)."""
+    rows = session.exec(select(PolicyVersion.school_id, PolicyVersion.data).where(
+        PolicyVersion.district_id == district_id, PolicyVersion.effective_from <= day)
+        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
+    latest = dict(rows)  # later versions overwrite earlier ones
+    base = tighten(NATIONAL, json.loads(latest[None])) if None in latest else NATIONAL
+    out: dict[int | None, Policy] = {None: base}
+    for sid in school_ids:
+        if sid in latest:
+            out[sid] = tighten(base, json.loads(latest[sid]))
+    return out
+
+
+def school_weeks(session: Session, *, district_id: int, start: date, end: date, today: date,
+                 sort: str = "name") -> list[SchoolWeek]:
+    """Every school of the district for the week [start, end), by name or worst over-cap share first."""
     schools = session.exec(select(School.id, School.name).where(School.district_id == district_id)
                            .order_by(School.name)).all()
     ids = [sid for sid, _ in schools]
-    ends = session.exec(
-        select(AfterSchoolSession.school_id, AfterSchoolSession.day, AfterSchoolSession.end)
-        .where(col(AfterSchoolSession.school_id).in_(ids), AfterSchoolSession.day >= start,
-               AfterSchoolSession.day < end)).all()
+    in_district = select(School.id).where(School.district_id == district_id)
+    classes = dict(session.exec(select(SchoolClass.school_id, func.count()).where(
+        col(SchoolClass.school_id).in_(in_district), SchoolClass.active).group_by(SchoolClass.school_id)).all())
+    overrides: dict[int, dict[date, str]] = {}
+    for sid, day, kind in session.exec(select(CalendarDay.school_id, CalendarDay.day, CalendarDay.kind).where(
+            col(CalendarDay.school_id).in_(in_district), CalendarDay.day >= start, CalendarDay.day < end)).all():
+        overrides.setdefault(sid, {})[day] = kind
+    school_day = ClassDayLoad.day_kind == "school_day"
+    loads = {sid: (int(past or 0), int(now or 0), int(logged or 0)) for sid, past, now, logged in session.exec(
+        select(ClassDayLoad.school_id,
+               func.sum(case(((ClassDayLoad.day < today) & school_day & col(ClassDayLoad.over), 1), else_=0)),
+               func.sum(case(((ClassDayLoad.day == today) & school_day & col(ClassDayLoad.over), 1), else_=0)),
+               func.sum(case(((ClassDayLoad.day == today) & col(ClassDayLoad.logged), 1), else_=0)))
+        .join(SchoolClass, SchoolClass.id == ClassDayLoad.class_id)
+        .where(col(ClassDayLoad.school_id).in_(in_district), SchoolClass.active, ClassDayLoad.day >= start,
+               ClassDayLoad.day < min(end, today + timedelta(days=1)))
+        .group_by(ClassDayLoad.school_id)).all()}
+    policies = _policies(session, district_id, start, ids)
+    sessions: dict[int, list[tuple[date, object, int]]] = {}
+    for sid, day, finish, count in session.exec(
+            select(AfterSchoolSession.school_id, AfterSchoolSession.day, AfterSchoolSession.end, func.count())
+            .where(col(AfterSchoolSession.school_id).in_(in_district), AfterSchoolSession.day >= start,
+                   AfterSchoolSession.day < end)
+            .group_by(AfterSchoolSession.school_id, AfterSchoolSession.day, AfterSchoolSession.end)).all():
+        sessions.setdefault(sid, []).append((day, finish, int(count)))
     open_alerts = dict(session.exec(
         select(Alert.school_id, func.count()).where(
-            col(Alert.school_id).in_(ids), Alert.state == "open", col(Alert.current).is_(True),
+            col(Alert.school_id).in_(in_district), Alert.state == "open", col(Alert.current).is_(True),
             or_(col(Alert.day).is_(None), (Alert.day >= start) & (Alert.day < end)))
         .group_by(Alert.school_id)).all())
     out = []
     for sid, name in schools:
-        view = dashboard.week_view(session, school_id=sid, start=start, today=today)
-        judged = {c.date for cw in view.classes for c in cw.cells
-                  if c.day_kind == "school_day" and (c.date < today or (c.date == today and c.logged))}
-        policy = loads.policy_in_force(session, school_id=sid, day=start)
+        calendar = SchoolCalendar({d: parse_day_kind(k) for d, k in overrides.get(sid, {}).items()})
+        school_days = set(calendar.school_days(start, min(end, today)))
+        past, over_today, logged_today = loads.get(sid, (0, 0, 0))
+        today_counts = calendar.is_school_day(today) and start <= today < end and logged_today > 0
+        policy = policies.get(sid, policies[None])
         earliest, latest = parse_hhmm(policy.after_school_end_earliest), parse_hhmm(policy.after_school_end_latest)
-        own = [(day, finish) for s, day, finish in ends if s == sid]
-        school_days = {c.date for cw in view.classes[:1] for c in cw.cells
-                       if c.day_kind == "school_day" and c.date < today}
+        own = sessions.get(sid, [])
         out.append(SchoolWeek(
             school_id=sid, name=name,
-            class_days=sum(cw.elapsed_days for cw in view.classes),
-            over_days=sum(1 for cw in view.classes for c in cw.cells if c.state == "over" and c.date in judged),
+            class_days=classes.get(sid, 0) * len(school_days) + (logged_today if today_counts else 0),
+            over_days=past + (over_today if today_counts else 0),
             school_days=len(school_days),
-            days_with_service=len({day for day, _ in own} & school_days),
-            sessions=len(own), sessions_in_window=sum(1 for _, finish in own if earliest <= finish <= latest),
+            days_with_service=len({day for day, _f, _n in own} & school_days),
+            sessions=sum(n for _d, _f, n in own),
+            sessions_in_window=sum(n for _d, finish, n in own if earliest <= finish <= latest),
             open_alerts=open_alerts.get(sid, 0)))
+    if sort == "worst":
+        out.sort(key=lambda r: (-(r.over_share or 0), -r.over_days, r.name))
     return out

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from edulite.core import charts, rules
 from edulite.core.calendar import DayKind, week_start
-from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import cap_for
-from edulite.homework import counting, loads
-from edulite.models import HomeworkItem, SchoolClass
+from edulite.homework import loads
+from edulite.models import ClassDayLoad, SchoolClass
 
 # A term chart wider than this stops being readable on a phone.
 MAX_TREND_WEEKS = 26
@@ -63,25 +62,22 @@ class WeekView:
     subjects: tuple[str, ...]  # every subject with counted minutes this week, one colour each
 
 
-def _school_class_items(query, school_id: int):
-    return query.join(SchoolClass, SchoolClass.id == HomeworkItem.class_id).where(
-        SchoolClass.school_id == school_id, SchoolClass.active, col(HomeworkItem.withdrawn).is_(False))
+def _summaries(query, school_id: int, start: date, end: date):
+    return query.join(SchoolClass, SchoolClass.id == ClassDayLoad.class_id).where(
+        ClassDayLoad.school_id == school_id, SchoolClass.active, ClassDayLoad.day >= start, ClassDayLoad.day < end)
 
 
 def logged_class_days(session: Session, *, school_id: int, start: date, end: date) -> set[tuple[int, date]]:
     """(class, date) pairs in [start, end) with any live entry, a "no homework" entry included."""
-    query = _school_class_items(select(HomeworkItem.class_id, HomeworkItem.set_date), school_id).where(
-        HomeworkItem.set_date >= start, HomeworkItem.set_date < end).group_by(HomeworkItem.class_id,
-                                                                                HomeworkItem.set_date)
+    query = _summaries(select(ClassDayLoad.class_id, ClassDayLoad.day), school_id, start, end).where(
+        col(ClassDayLoad.logged).is_(True))
     return {(cid, day) for cid, day in session.exec(query).all()}
 
 
 def graded_counts(session: Session, *, school_id: int, start: date, end: date) -> dict[int, tuple[int, int]]:
     """Per class: written items set in [start, end) and how many of them are marked graded (R-HW-07)."""
-    query = _school_class_items(
-        select(HomeworkItem.class_id, func.count(), func.sum(case((col(HomeworkItem.graded).is_(True), 1), else_=0))),
-        school_id).where(HomeworkItem.set_date >= start, HomeworkItem.set_date < end, HomeworkItem.kind == "written",
-                         col(HomeworkItem.no_homework).is_(False)).group_by(HomeworkItem.class_id)
+    query = _summaries(select(ClassDayLoad.class_id, func.sum(ClassDayLoad.written), func.sum(ClassDayLoad.graded)),
+                       school_id, start, end).where(ClassDayLoad.written > 0).group_by(ClassDayLoad.class_id)
     return {cid: (int(total), int(graded or 0)) for cid, total, graded in session.exec(query).all()}
 
 
@@ -152,23 +148,10 @@ class GradeTrend:
 
 
 def _grade_minutes(session: Session, school_id: int, start: date, end: date) -> dict[tuple[int, date], int]:
-    counted = counting.counts_sql()
-    single = _school_class_items(select(SchoolClass.grade, HomeworkItem.set_date, func.sum(HomeworkItem.minutes)),
-                                 school_id).where(
-        counted, HomeworkItem.set_date >= start, HomeworkItem.set_date < end,
-        HomeworkItem.last_evening == HomeworkItem.set_date).group_by(SchoolClass.grade, HomeworkItem.set_date)
-    multi = _school_class_items(select(SchoolClass.grade, HomeworkItem.minutes, HomeworkItem.set_date,
-                                       HomeworkItem.due_date), school_id).where(
-        counted, HomeworkItem.set_date >= start - timedelta(days=MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
-        HomeworkItem.last_evening > HomeworkItem.set_date, HomeworkItem.last_evening >= start)
-    minutes: dict[tuple[int, date], int] = {}
-    for grade, day, total in session.exec(single).all():
-        minutes[grade, day] = minutes.get((grade, day), 0) + int(total)
-    for grade, item_minutes, set_date, due in session.exec(multi).all():
-        for day, share in rules.spread_minutes(item_minutes, set_date, due).items():
-            if start <= day < end:
-                minutes[grade, day] = minutes.get((grade, day), 0) + share
-    return minutes
+    """Counted minutes per grade and evening, summed over the grade's active classes."""
+    query = _summaries(select(SchoolClass.grade, ClassDayLoad.day, func.sum(ClassDayLoad.counted)),
+                       school_id, start, end).group_by(SchoolClass.grade, ClassDayLoad.day)
+    return {(grade, day): int(total) for grade, day, total in session.exec(query).all() if total}
 
 
 def _average(total: int, days: int) -> float | None:

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 
 from edulite.db import get_session
 from edulite.reports import publication
-from edulite.web import clock
+from edulite.school import versions
+from edulite.web import cache, clock
 
 bp = Blueprint("parent", __name__, url_prefix="/c")
 READ_ONLY = {"methods": ["GET"], "provide_automatic_options": False}
@@ -30,24 +31,37 @@ def _linked_class(token: str) -> publication.LinkedClass:
     return klass
 
 
-def _revalidating(response):
+def _revalidating(response, etag: str | None = None):
     """Cheap refreshes: a minute from the phone's own cache, then a 304 while nothing changed."""
     response.cache_control.private = True  # the URL is a secret: no shared proxy may keep a copy
     response.cache_control.max_age = current_app.config["PARENT_CACHE_SECONDS"]
     response.vary.add("Cookie")  # the language cookie changes the page
-    response.add_etag()
+    if etag:
+        response.set_etag(etag)
+    else:
+        response.add_etag()
     return response.make_conditional(request)
 
 
 @bp.route("/<token>", **READ_ONLY)
 def week(token: str):
     """Show one week of a class's homework by day, each day's total against the cap."""
+    session = get_session()
     klass = _linked_class(token)
     today = clock.today_in_zone(klass.timezone)
     start = publication.week_of(request.args.get("week"), today)
-    shown = publication.class_week(get_session(), klass=klass, start=start, today=today)
-    page = render_template("parent/week.html", klass=klass, week=shown, token=token)
-    return _revalidating(make_response(page))
+    # Every family of the class opens the same page in the same evening minutes: it is computed once
+    # per data version, and a phone that has it already gets a 304 without any of it.
+    key = ("parent-week", token, start, today, str(get_locale()), versions.of_school(session, klass.school_id))
+    tag = cache.etag(key)
+    if tag in request.if_none_match:
+        return _revalidating(make_response("", 304), tag)
+
+    def page() -> str:
+        shown = publication.class_week(session, klass=klass, start=start, today=today)
+        return render_template("parent/week.html", klass=klass, week=shown, token=token)
+
+    return _revalidating(make_response(cache.cached(key, page)), tag)
 
 
 @bp.route("/<token>/qr.svg", **READ_ONLY)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.reports import class_day as class_days
 from edulite.reports import week as reads
+from edulite.school import versions
 from edulite.school.queries import school_name
-from edulite.web.htmx import render
+from edulite.web import cache
+from edulite.web.htmx import wants_fragment
 from edulite.web.principal import bp
 from edulite.web.principal.charts import trend_chart, week_charts
 from edulite.web.principal.common import parse_day, parse_week, school_id, school_today
@@ -31,9 +35,19 @@ def dashboard():
     session = get_session()
     today = school_today(session)
     week, error = parse_week(request.args.get("week"), today)
-    return render("principal/dashboard.html", "principal/_week.html", 422 if error else 200,
-                  school=school_name(session, school_id=school_id()), week_error=error,
-                  this_week=parse_week(None, today)[0], **week_context(session, week, today))
+    this_week = parse_week(None, today)[0]
+
+    def week_html() -> str:
+        return render_template("principal/_week.html", week_error=error, this_week=this_week,
+                               **week_context(session, week, today))
+
+    # The week's figures and charts are the same for every principal of the school until its next write.
+    key = ("principal-week", school_id(), week, today, str(get_locale()), versions.of_school(session, school_id()))
+    html = week_html() if error else cache.cached(key, week_html)
+    if wants_fragment():
+        return html, 422 if error else 200
+    return render_template("principal/dashboard.html", school=school_name(session, school_id=school_id()),
+                           week_html=Markup(html)), 422 if error else 200  # noqa: S704 - rendered by Jinja above
 
 
 @bp.get("/classes/<int:class_id>/<day>")

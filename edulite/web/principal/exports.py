@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from edulite.auth import login_required
@@ -12,6 +13,8 @@ from edulite.core.calendar import week_start
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.reports import exports
+from edulite.school import versions
+from edulite.web import cache
 from edulite.web.labels import DAY_KIND_LABELS, KIND_MINUTES, KIND_WORDS, LOCATION_WORDS, STATE_LABELS, in_words
 from edulite.web.params import whole
 from edulite.web.principal import bp
@@ -100,13 +103,15 @@ def export_file():
     builders = {"loads": (exports.load_rows, exports.LOAD_COLUMNS), "items": (exports.item_rows, exports.ITEM_COLUMNS),
                 "alerts": (exports.alert_rows, exports.ALERT_COLUMNS)}
     stem = f"edulite-{values['first']}-{values['last']}"
+    key = ("export", school_id(), values["first"], values["last"], values["class_id"], values["format"],
+           values["table"], str(get_locale()), school_today(session), versions.of_school(session, school_id()))
     if values["format"] == "csv":
         build, columns = builders[values["table"]]
-        body, mime, name = (exports.to_csv(columns, labels(), localised(build(session, **span))),
-                            "text/csv; charset=utf-8", f"{stem}-{values['table']}.csv")
+        body = cache.cached(key, lambda: exports.to_csv(columns, labels(), localised(build(session, **span))))
+        mime, name = "text/csv; charset=utf-8", f"{stem}-{values['table']}.csv"
     else:
         titles = {"loads": _("Loads"), "items": _("Items"), "alerts": _("Alerts")}
-        body = exports.to_xlsx([(titles[t], builders[t][1], labels(), localised(builders[t][0](session, **span)))
-                                for t in TABLES])
+        body = cache.cached(key, lambda: exports.to_xlsx([
+            (titles[t], builders[t][1], labels(), localised(builders[t][0](session, **span))) for t in TABLES]))
         mime, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
     return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -125,7 +125,6 @@ def entry(class_id: int):
 @login_required("teacher")
 def entry_submit(class_id: int):
     """Save a new entry: 303 back to the page, or a fresh form and a homework-logged event for htmx."""
-    cd = _class_day(class_id, ef.parse_day(request.form.get("set_date"), ef.school_today()))
     form = ef.submitted_form(class_id, request.form)
     try:
         data = parse_homework(request.form, class_id=class_id)
@@ -135,6 +134,8 @@ def entry_submit(class_id: int):
         abort(403)
     except InvalidHomework as error:
         form.errors = homework_messages(error)
+        # Built only for the error page: a save that succeeds redirects and never shows it.
+        cd = _class_day(class_id, ef.parse_day(request.form.get("set_date"), ef.school_today()))
         return _entry_page(cd, form, 422)
     return _done(class_id, data.set_date, _("Saved. Log the next one, or go back to your classes."))
 

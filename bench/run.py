@@ -1,0 +1,347 @@
+"""Edulite over HTTP beside its baselines, in the same run: `python bench/run.py --set S` (or M).
+
+Builds data set S (SQLite) or M (PostgreSQL, see bench/data.py), starts three gunicorn servers with the
+same settings — Edulite, a bare WSGI "hello" and a Flask route doing one bare INSERT — and drives each
+page and the teacher's save with wrk (bounded in time and connections, loopback only). Prints per page
+req/s, p50, p99, the ratio to the raw app, SQL statements per page and RSS per worker, and writes the
+run with the machine's description to bench/results/. The machine is shared and noisy: read ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, text  # noqa: E402
+
+from bench import data  # noqa: E402
+from edulite import create_app  # noqa: E402
+from edulite.core.calendar import week_start  # noqa: E402
+from edulite.db import get_db, upgrade  # noqa: E402
+
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DB = "edulite_bench"
+RESULTS = ROOT / "bench" / "results"
+SAVE_LUA = ROOT / "bench" / "save.lua"
+PORTS = {"edulite": 8101, "hello": 8102, "insert": 8103}
+TARGETS = {"page": 0.25, "export": 0.1, "save": 0.5, "p99_ms": 50, "save_p99_ms": 200}
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "?")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(mem) / 1024 / 1024, 1),
+            "python": platform.python_version(), "system": platform.platform(),
+            "load_before": os.getloadavg()}
+
+
+def database(kind: str, tmp: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'bench.sqlite'}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + PG_DB
+
+
+def config(url: str) -> dict:
+    return {"SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": url, "ASSET_MODE": "local",
+            "PASSWORD_HASH_METHOD": data.HASH, "LOGIN_RATE_LIMIT": "100000 per minute"}
+
+
+def build(args, url: str, today: date) -> data.Built:
+    app = create_app({**config(url), "TESTING": True})
+    upgrade(app)
+    started = time.perf_counter()
+    built = data.build(app, schools=args.schools, today=today)
+    with get_db(app).engine(write=True).begin() as conn:
+        conn.execute(text("CREATE TABLE bench_raw (id INTEGER PRIMARY KEY "
+                          + ("AUTOINCREMENT" if url.startswith("sqlite") else "GENERATED ALWAYS AS IDENTITY")
+                          + ", day DATE NOT NULL, minutes INTEGER NOT NULL)"))
+    get_db(app).dispose()
+    print(f"built {built.schools} schools, {built.classes} classes, {built.items:,} items "
+          f"in {time.perf_counter() - started:.0f} s", flush=True)
+    return built
+
+
+def wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def start(name: str, app: str, url: str, args, secret: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "BENCH_DATABASE_URL": url, "FLASK_SECRET_KEY": secret,
+           "FLASK_ASSET_MODE": '"local"', "FLASK_LOGIN_RATE_LIMIT": '"100000 per minute"',
+           "FLASK_PASSWORD_HASH_METHOD": f'"{data.HASH}"'}
+    cmd = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{PORTS[name]}", "-w", str(args.workers),
+           "-k", args.worker_class, "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning",
+           "--chdir", str(ROOT), app]
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    wait_for(PORTS[name])
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def worker_rss_mb(proc: subprocess.Popen) -> list[float]:
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(proc.pid)], capture_output=True, text=True).stdout
+    return [round(int(x) / 1024, 1) for x in out.split()]
+
+
+class Browser:
+    """A signed-in user: a cookie jar and the page's CSRF token."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def csrf(self, path: str) -> str:
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(path))
+        if not match:
+            raise RuntimeError(f"no CSRF token on {path}")
+        return match.group(1)
+
+    def sign_in(self, username: str) -> Browser:
+        token = self.csrf("/login")
+        body = urllib.parse.urlencode({"csrf_token": token, "username": username,
+                                       "password": data.BENCH_PASSWORD}).encode()
+        with self.opener.open(self.base + "/login", body, timeout=30) as response:
+            if "/login" in response.url:
+                raise RuntimeError(f"could not sign in as {username}")
+        return self
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str] | None = None,
+        script: Path | None = None, env: dict | None = None) -> dict:
+    cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+           "--timeout", "10s"]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, env={**os.environ, **(env or {})},
+                         timeout=seconds + 60).stdout
+    return parse_wrk(out)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def parse_wrk(out: str) -> dict:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    total = re.search(r"(\d+) requests in", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if not (rps and p50 and p99):
+        raise RuntimeError("wrk printed no result:\n" + out)
+    return {"rps": float(rps.group(1)), "p50_ms": _ms(p50.group(1)), "p99_ms": _ms(p99.group(1)),
+            "requests": int(total.group(1)) if total else 0,
+            "errors": (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)}
+
+
+def statements_per_page(url: str, pages: dict[str, str], users: dict[str, str]) -> dict[str, int]:
+    """SQL statements of one request of each page (after a warm-up), through the test client."""
+    app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False})
+    counts: dict[str, int] = {}
+    seen: list[str] = []
+    for engine in (get_db(app).engine(write=False), get_db(app).engine(write=True)):
+        event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    for name, path in pages.items():
+        client = app.test_client()
+        if users.get(name):
+            client.post("/login", data={"username": users[name], "password": data.BENCH_PASSWORD})
+        client.get(path)
+        seen.clear()
+        status = client.get(path).status_code
+        counts[name] = len(seen) if status == 200 else -status
+    get_db(app).dispose()
+    return counts
+
+
+def pages_of(built: data.Built, today: date) -> tuple[dict[str, str], dict[str, str]]:
+    monday = week_start(today - timedelta(days=7))
+    sunday = monday + timedelta(days=6)
+    pages = {
+        "principal week": f"/principal/?week={monday}",
+        "teacher home": "/teacher/",
+        "parent page": f"/c/{built.parent_token}",
+        "CSV export, week": f"/principal/exports/file?from={monday}&to={sunday}&format=csv&table=items",
+        "district overview": f"/district/?week={monday}",
+    }
+    users = {"principal week": "principal", "teacher home": "teacher", "CSV export, week": "principal",
+             "district overview": "district", "parent page": ""}
+    return pages, users
+
+
+def run(args) -> dict:
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    tmp = Path(tempfile.mkdtemp(prefix="edulite-bench-"))
+    kind = args.database or ("postgresql" if args.set == "M" else "sqlite")
+    url = database(kind, tmp)
+    built = build(args, url, today)
+    pages, users = pages_of(built, today)
+    sql = statements_per_page(url, pages, users)
+    secret = secrets.token_hex(32)
+    servers = {"edulite": start("edulite", "app:app", url, args, secret),
+               "hello": start("hello", "bench.raw_apps:hello", url, args, secret),
+               "insert": start("insert", "bench.raw_apps:insert_app", url, args, secret)}
+    base = f"http://127.0.0.1:{PORTS['edulite']}"
+    rows, saves = [], []
+    try:
+        signed = {u: Browser(base).sign_in(u) for u in set(users.values()) if u}
+        for _ in range(args.runs):
+            hello = wrk(f"http://127.0.0.1:{PORTS['hello']}/", connections=args.connections, seconds=args.seconds)
+            for name, path in pages.items():
+                user = users[name]
+                headers = {"Cookie": signed[user].cookie} if user else {}
+                result = wrk(base + path, connections=args.connections, seconds=args.seconds, headers=headers)
+                rows.append({"page": name, **result, "raw_rps": hello["rps"],
+                             "ratio": round(result["rps"] / hello["rps"], 4)})
+                print(f"  {name:<20} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                      f"p99 {result['p99_ms']:7.1f} ms  ratio {rows[-1]['ratio']:.3f}  errors {result['errors']}",
+                      flush=True)
+            teacher = signed["teacher"]
+            token = teacher.csrf(f"/teacher/class/{built.teacher_class_ids[0]}")
+            env = {"CSRF": token, "CLASSES": ",".join(map(str, built.teacher_class_ids)), "DAY": today.isoformat()}
+            save = wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.seconds,
+                       headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
+            raw = wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers,
+                      seconds=args.seconds, script=SAVE_LUA, env={**env, "RAW": "1"})
+            saves.append({**save, "raw_rps": raw["rps"], "raw_p99_ms": raw["p99_ms"],
+                          "ratio": round(save["rps"] / raw["rps"], 4)})
+            print(f"  {'teacher save':<20} {save['rps']:8.1f} w/s    p50 {save['p50_ms']:7.1f} ms  "
+                  f"p99 {save['p99_ms']:7.1f} ms  ratio {saves[-1]['ratio']:.3f}  errors {save['errors']}  "
+                  f"(raw insert {raw['rps']:.0f} w/s)", flush=True)
+        rss = worker_rss_mb(servers["edulite"])
+    finally:
+        for proc in servers.values():
+            stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"set": args.set, "database": kind, "built": built.__dict__ | {"parent_token": "…"},
+            "settings": {k: getattr(args, k) for k in ("workers", "worker_class", "threads", "connections",
+                                                        "writers", "seconds", "runs")},
+            "pages": summarise(rows), "save": summarise_saves(saves), "sql_per_page": sql, "rss_mb": rss}
+
+
+def summarise(rows: list[dict]) -> list[dict]:
+    out = []
+    for name in dict.fromkeys(r["page"] for r in rows):
+        mine = [r for r in rows if r["page"] == name]
+        out.append({"page": name, **{k: statistics.median(r[k] for r in mine)
+                                     for k in ("rps", "p50_ms", "p99_ms", "raw_rps", "ratio")},
+                    "errors": sum(r["errors"] for r in mine)})
+    return out
+
+
+def summarise_saves(saves: list[dict]) -> dict:
+    return {**{k: statistics.median(s[k] for s in saves) for k in ("rps", "p50_ms", "p99_ms", "raw_rps", "ratio")},
+            "errors": sum(s["errors"] for s in saves), "requests": sum(s["requests"] for s in saves)}
+
+
+def report(result: dict, info: dict) -> str:
+    lines = [f"# Edulite benchmark, data set {result['set']} ({result['database']}), {info['when']}", "",
+             f"Machine: {info['machine']['cpu']}, {info['machine']['cores']} cores, "
+             f"{info['machine']['memory_gib']} GiB; Python {info['machine']['python']}; load before "
+             f"{', '.join(f'{x:.2f}' for x in info['machine']['load_before'])}. Commit {info['commit']}.",
+             f"Data: {result['built']['schools']} schools, {result['built']['classes']} classes, "
+             f"{result['built']['items']:,} items. gunicorn {result['settings']['workers']} workers "
+             f"({result['settings']['worker_class']}, {result['settings']['threads']} threads); wrk "
+             f"{result['settings']['connections']} connections (saves: {result['settings']['writers']}), "
+             f"{result['settings']['seconds']} s a run, median of {result['settings']['runs']}.", "",
+             "| page | req/s | raw req/s | ratio | p50 ms | p99 ms | SQL/page | errors |",
+             "|---|---|---|---|---|---|---|---|"]
+    for p in result["pages"]:
+        lines.append(f"| {p['page']} | {p['rps']:.1f} | {p['raw_rps']:.0f} | {p['ratio']:.3f} | {p['p50_ms']:.1f} | "
+                     f"{p['p99_ms']:.1f} | {result['sql_per_page'].get(p['page'], '?')} | {p['errors']} |")
+    s = result["save"]
+    lines += ["", "| write | w/s | raw insert w/s | ratio | p50 ms | p99 ms | errors |",
+              "|---|---|---|---|---|---|---|",
+              f"| teacher save | {s['rps']:.1f} | {s['raw_rps']:.0f} | {s['ratio']:.3f} | {s['p50_ms']:.1f} | "
+              f"{s['p99_ms']:.1f} | {s['errors']} of {s['requests']} |",
+              "", f"RSS per Edulite worker: {', '.join(f'{x} MB' for x in result['rss_mb'])}."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("S", "M"), default="S")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), help="default: S on SQLite, M on PostgreSQL")
+    parser.add_argument("--schools", type=int, help="extra schools (M: 600)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--writers", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-save", action="store_true", help="print only, do not write bench/results/")
+    args = parser.parse_args()
+    if args.schools is None:
+        args.schools = 600 if args.set == "M" else 0
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    info = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                     cwd=ROOT).stdout.strip()}
+    result = run(args)
+    text_report = report(result, info)
+    print("\n" + text_report)
+    if not args.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        stem = f"{info['when'][:10]}-{args.set.lower()}-{result['database']}"
+        (RESULTS / f"{stem}.md").write_text(text_report, encoding="utf-8")
+        (RESULTS / f"{stem}.json").write_text(json.dumps({**info, **result}, ensure_ascii=False, indent=1,
+                                                         default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

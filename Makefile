@@ -4,6 +4,8 @@
 # While working:
 #   make unit   the unit tests alone: pure rules, no database server, browser or system package (seconds)
 #   make lint   ruff, bandit and mypy (strict on edulite/core); `make check` is the same, and CI runs it
+#   make bench  Edulite beside a raw WSGI app and a raw INSERT under gunicorn and wrk, data set S (SQLite);
+#   make bench-m   the same on data set M (600 schools, 3.6 M items, PostgreSQL); results in bench/results/
 #   pre-commit install   (once, with pre-commit from pipx) runs ruff and mypy from .venv before each commit
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +14,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-dev system-deps assets test unit lint check
+.PHONY: run install install-dev system-deps assets test unit lint check bench bench-m bench-deps
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +59,14 @@ lint: install-dev
 	$(VENV)/bin/mypy
 
 check: lint
+
+# wrk drives the benchmark (Debian's package); never part of `make test`.
+bench-deps:
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+
+bench: install-dev assets bench-deps
+	$(PY) bench/run.py --set S
+
+bench-m: install-dev assets bench-deps
+	$(PY) bench/run.py --set M

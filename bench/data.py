@@ -20,6 +20,7 @@ from sqlalchemy import insert, text
 from werkzeug.security import generate_password_hash
 
 from edulite.db import get_db, session_scope
+from edulite.homework import summary
 from edulite.models import (
     AfterSchoolSession,
     Assignment,
@@ -136,9 +137,12 @@ def build(app, *, schools: int = 0, classes_per_school: int = 12, today: date, s
                 for sid, _c, _t in [first, *extra] for d in days for _ in range(rng.choice((1, 2))))
     _bulk(db, AfterSchoolSession, ("school_id", "day", "start", "end", "activity", "created_at", "updated_at"),
           sessions)
-    if not db.is_sqlite:
-        with db.engine(write=True).begin() as conn:
-            conn.execute(text("ANALYZE"))
+    # The bulk load went around the ORM, so the class-evening summaries are built from the items here,
+    # by the same code that keeps them afterwards.
+    with session_scope(app) as s:
+        summary.rebuild(s)
+    with db.engine(write=True).begin() as conn:
+        conn.execute(text("ANALYZE"))
     return Built(first[0], first[1], first[1][:TEACHER_CLASSES], token, 1 + schools,
                  len(first[1]) + schools * classes_per_school, count)
 

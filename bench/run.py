@@ -238,6 +238,7 @@ def run(args) -> dict:
     rows, saves = [], []
     try:
         signed = {u: Browser(base).sign_in(u) for u in set(users.values()) if u}
+        # Pages first, saves last: saves add entries to today's classes, which the teacher's page lists.
         for _ in range(args.runs):
             hello = wrk(f"http://127.0.0.1:{PORTS['hello']}/", connections=args.connections, seconds=args.seconds)
             for name, path in pages.items():
@@ -249,9 +250,11 @@ def run(args) -> dict:
                 print(f"  {name:<20} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
                       f"p99 {result['p99_ms']:7.1f} ms  ratio {rows[-1]['ratio']:.3f}  errors {result['errors']}",
                       flush=True)
-            teacher = signed["teacher"]
-            token = teacher.csrf(f"/teacher/class/{built.teacher_class_ids[0]}")
-            env = {"CSRF": token, "CLASSES": ",".join(map(str, built.teacher_class_ids)), "DAY": today.isoformat()}
+        rss = worker_rss_mb(servers["edulite"])
+        teacher = signed["teacher"]
+        token = teacher.csrf(f"/teacher/class/{built.teacher_class_ids[0]}")
+        env = {"CSRF": token, "CLASSES": ",".join(map(str, built.teacher_class_ids)), "DAY": today.isoformat()}
+        for _ in range(args.runs):
             save = wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.seconds,
                        headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
             raw = wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers,
@@ -261,7 +264,6 @@ def run(args) -> dict:
             print(f"  {'teacher save':<20} {save['rps']:8.1f} w/s    p50 {save['p50_ms']:7.1f} ms  "
                   f"p99 {save['p99_ms']:7.1f} ms  ratio {saves[-1]['ratio']:.3f}  errors {save['errors']}  "
                   f"(raw insert {raw['rps']:.0f} w/s)", flush=True)
-        rss = worker_rss_mb(servers["edulite"])
     finally:
         for proc in servers.values():
             stop(proc)

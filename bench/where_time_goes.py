@@ -76,13 +76,15 @@ def main() -> None:
     parser.add_argument("--page", help="one page by name (default: all)")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", action="store_true", help="also print the top functions")
+    parser.add_argument("--no-cache", action="store_true", help="compute every page (PAGE_CACHE_ENTRIES = 0)")
     args = parser.parse_args()
     args.schools = 600 if args.set == "M" else 0
     today = date.today()
     url = database(args.database or ("postgresql" if args.set == "M" else "sqlite"), Path(tempfile.mkdtemp()))
     built = build(args, url, today)
     pages, users = pages_of(built, today)
-    app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16)})
+    app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16),
+                      **({"PAGE_CACHE_ENTRIES": 0} if args.no_cache else {})})
     for name, path in pages.items():
         if args.page and args.page != name:
             continue

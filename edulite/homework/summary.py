@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from edulite.core import rules
-from edulite.core.calendar import SchoolCalendar, parse_day_kind
+from edulite.core.calendar import SchoolCalendar
 from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import Policy, cap_for
 from edulite.homework import loads
@@ -62,14 +62,25 @@ def _json(mapping) -> str:
 
 
 def rows_for(*, class_id: int, school_id: int, grade: int, days: Iterable[date], items: list[rules.Item],
-             entries: list[Entry], calendar: SchoolCalendar, policy_on) -> list[Row]:
-    """The rows of one class over days, from its live items (engine Items) and entries; empty days have none."""
+             entries: list[Entry], calendar: SchoolCalendar,
+             periods: list[tuple[date, date, Policy]]) -> list[Row]:
+    """The rows of one class over days, from its live items (engine Items) and entries; empty days have none.
+
+    The engine runs once per policy period over the whole span (a term's rebuild spreads each item once).
+    """
+    wanted = set(days)
+    loads_of: dict[date, rules.DayLoad] = {}
+    for start, end, policy in periods:
+        for load in rules.day_loads(items, class_id=class_id, grade=grade, calendar=calendar, policy=policy,
+                                    start=start, end=end):
+            if load.date in wanted:
+                loads_of[load.date] = load
+    set_on: dict[date, list[Entry]] = {}
+    for entry in entries:
+        set_on.setdefault(entry.set_date, []).append(entry)
     out = []
-    for day in sorted(set(days)):
-        policy: Policy = policy_on(day)
-        (load,) = rules.day_loads(items, class_id=class_id, grade=grade, calendar=calendar, policy=policy,
-                                  start=day, end=day + timedelta(days=1))
-        set_today = [e for e in entries if e.set_date == day]
+    for day in sorted(wanted):
+        load, set_today = loads_of[day], set_on.get(day, [])
         row = Row(class_id, day, school_id, grade, load.day_kind.value, load.cap, load.counted, load.over,
                   _json(load.by_subject), _json(load.by_kind), bool(set_today),
                   sum(e.written for e in set_today), sum(e.written and e.graded for e in set_today))
@@ -86,12 +97,6 @@ class _Policies:
 
     def __call__(self, day: date) -> Policy:
         return next((p for a, b, p in self.periods if a <= day < b), self.periods[-1][2])
-
-
-def _calendar(session: Session, school_id: int, start: date, end: date) -> SchoolCalendar:
-    rows = session.execute(select(CalendarDay.day, CalendarDay.kind).where(
-        CalendarDay.school_id == school_id, CalendarDay.day >= start, CalendarDay.day < end)).all()
-    return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
 
 
 def _classes(session: Session, class_ids) -> dict[int, tuple[int, int]]:
@@ -118,8 +123,8 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
                for _i, _s, kind, _r, _l, _m, set_date, _d, none, graded in found]
     end = last + timedelta(days=1)
     return rows_for(class_id=class_id, school_id=school_id, grade=grade, days=days, items=items, entries=entries,
-                    calendar=_calendar(session, school_id, first, end),
-                    policy_on=_Policies(session, school_id, first, end))
+                    calendar=loads.school_calendar(session, school_id=school_id),
+                    periods=loads.policy_periods(session, school_id=school_id, start=first, end=end))
 
 
 def refresh(session: Session, touched: dict[int, set[date]]) -> None:
@@ -148,7 +153,7 @@ def recap(session: Session, *, school_id: int, start: date, end: date | None = N
     if not rows:
         return
     last = max(r.day for r in rows) + timedelta(days=1)
-    calendar = _calendar(session, school_id, start, last)
+    calendar = loads.school_calendar(session, school_id=school_id)
     policy_on = _Policies(session, school_id, start, last)
     changes = []
     for class_id, day, kind, cap, counted, old_grade, grade in rows:

@@ -141,3 +141,19 @@ def test_a_stricter_policy_and_a_holiday_refresh_caps_and_over(any_app):
     with session_scope(any_app) as session:
         row = session.get(ClassDayLoad, (world.class3.id, MONDAY))
         assert row.day_kind == "holiday" and summary.verify(session) == []
+
+
+def test_verify_summaries_reports_a_tampered_row_and_fix_rebuilds_it(app):
+    with session_scope(app) as session:
+        world = make_world(session)
+        session.add(HomeworkItem(class_id=world.class3.id, subject_id=world.maths.id, teacher_id=world.teacher.id,
+                                 set_date=MONDAY, minutes=30))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["edulite", "verify-summaries"]).output.strip() == "The summaries agree with the items."
+    with session_scope(app) as session:  # a write that went around the ORM, e.g. a manual SQL fix
+        session.exec(ClassDayLoad.__table__.update().values(counted=99))
+    found = runner.invoke(args=["edulite", "verify-summaries"])
+    assert found.exit_code == 1 and f"class {world.class3.id} on {MONDAY}" in found.output
+    fixed = runner.invoke(args=["edulite", "verify-summaries", "--fix"])
+    assert fixed.exit_code == 0 and "Rebuilt 1 class-evening rows" in fixed.output
+    assert runner.invoke(args=["edulite", "verify-summaries"]).exit_code == 0

@@ -188,23 +188,35 @@ def parse_wrk(out: str) -> dict:
             "errors": (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)}
 
 
-def statements_per_page(url: str, pages: dict[str, str], users: dict[str, str]) -> dict[str, int]:
-    """SQL statements of one request of each page (after a warm-up), through the test client."""
-    app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False})
-    counts: dict[str, int] = {}
-    seen: list[str] = []
-    for engine in (get_db(app).engine(write=False), get_db(app).engine(write=True)):
-        event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    for name, path in pages.items():
-        client = app.test_client()
-        if users.get(name):
-            client.post("/login", data={"username": users[name], "password": data.BENCH_PASSWORD})
-        client.get(path)
-        seen.clear()
-        status = client.get(path).status_code
-        counts[name] = len(seen) if status == 200 else -status
-    get_db(app).dispose()
-    return counts
+def in_process(url: str, pages: dict[str, str], users: dict[str, str], repeat: int = 10) -> dict[str, dict]:
+    """Per page, through the test client: SQL statements of one request, and the median server time of
+    `repeat` requests with the page cache on (a hit after the first) and off (computed every time)."""
+    out: dict[str, dict] = {}
+    for cached in (True, False):
+        app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False,
+                          **({} if cached else {"PAGE_CACHE_ENTRIES": 0})})
+        seen: list[str] = []
+        for engine in (get_db(app).engine(write=False), get_db(app).engine(write=True)):
+            event.listen(engine, "before_cursor_execute", lambda *a, seen=seen: seen.append(a[2]))
+        for name, path in pages.items():
+            client = app.test_client()
+            if users.get(name):
+                client.post("/login", data={"username": users[name], "password": data.BENCH_PASSWORD})
+            client.get(path)
+            seen.clear()
+            status = client.get(path).status_code
+            statements = len(seen)
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+            row = out.setdefault(name, {})
+            row["server_ms_cached" if cached else "server_ms"] = round(statistics.median(times), 2)
+            if not cached:
+                row["sql"] = statements if status == 200 else -status
+        get_db(app).dispose()
+    return out
 
 
 def pages_of(built: data.Built, today: date) -> tuple[dict[str, str], dict[str, str]]:
@@ -229,7 +241,7 @@ def run(args) -> dict:
     url = database(kind, tmp)
     built = build(args, url, today)
     pages, users = pages_of(built, today)
-    sql = statements_per_page(url, pages, users)
+    measured = in_process(url, pages, users)
     secret = secrets.token_hex(32)
     servers = {"edulite": start("edulite", "app:app", url, args, secret),
                "hello": start("hello", "bench.raw_apps:hello", url, args, secret),
@@ -271,7 +283,7 @@ def run(args) -> dict:
     return {"set": args.set, "database": kind, "built": built.__dict__ | {"parent_token": "…"},
             "settings": {k: getattr(args, k) for k in ("workers", "worker_class", "threads", "connections",
                                                         "writers", "seconds", "runs")},
-            "pages": summarise(rows), "save": summarise_saves(saves), "sql_per_page": sql, "rss_mb": rss}
+            "pages": summarise(rows), "save": summarise_saves(saves), "in_process": measured, "rss_mb": rss}
 
 
 def summarise(rows: list[dict]) -> list[dict]:
@@ -299,11 +311,15 @@ def report(result: dict, info: dict) -> str:
              f"({result['settings']['worker_class']}, {result['settings']['threads']} threads); wrk "
              f"{result['settings']['connections']} connections (saves: {result['settings']['writers']}), "
              f"{result['settings']['seconds']} s a run, median of {result['settings']['runs']}.", "",
-             "| page | req/s | raw req/s | ratio | p50 ms | p99 ms | SQL/page | errors |",
-             "|---|---|---|---|---|---|---|---|"]
+             "Server time is one request through the test client (median of 10), with the page cache on (a hit)",
+             "and off (the page computed); SQL is the statements of one computed request.", "",
+             "| page | req/s | raw req/s | ratio | p50 ms | p99 ms | errors | server ms cached / computed | SQL/page |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for p in result["pages"]:
+        m = result["in_process"].get(p["page"], {})
         lines.append(f"| {p['page']} | {p['rps']:.1f} | {p['raw_rps']:.0f} | {p['ratio']:.3f} | {p['p50_ms']:.1f} | "
-                     f"{p['p99_ms']:.1f} | {result['sql_per_page'].get(p['page'], '?')} | {p['errors']} |")
+                     f"{p['p99_ms']:.1f} | {p['errors']} | {m.get('server_ms_cached')} / {m.get('server_ms')} | "
+                     f"{m.get('sql')} |")
     s = result["save"]
     lines += ["", "| write | w/s | raw insert w/s | ratio | p50 ms | p99 ms | errors |",
               "|---|---|---|---|---|---|---|",

@@ -196,7 +196,8 @@ def in_process(url: str, pages: dict[str, str], users: dict[str, str], repeat: i
         app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False,
                           **({} if cached else {"PAGE_CACHE_ENTRIES": 0})})
         seen: list[str] = []
-        for engine in (get_db(app).engine(write=False), get_db(app).engine(write=True)):
+        # On PostgreSQL reads and writes share one engine: listen once per distinct engine.
+        for engine in {get_db(app).engine(write=False), get_db(app).engine(write=True)}:
             event.listen(engine, "before_cursor_execute", lambda *a, seen=seen: seen.append(a[2]))
         for name, path in pages.items():
             client = app.test_client()
@@ -355,7 +356,7 @@ def main() -> None:
     print("\n" + text_report)
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
-        stem = f"{info['when'][:10]}-{args.set.lower()}-{result['database']}"
+        stem = f"{info['when'][:10]}-{info['when'][11:13]}{info['when'][14:16]}-{args.set.lower()}-{result['database']}"
         (RESULTS / f"{stem}.md").write_text(text_report, encoding="utf-8")
         (RESULTS / f"{stem}.json").write_text(json.dumps({**info, **result}, ensure_ascii=False, indent=1,
                                                          default=str), encoding="utf-8")

@@ -21,17 +21,19 @@ TABLE = DataVersion.__table__
 IGNORED = (User, AuditEntry, DigestDelivery, DataVersion)
 
 
-def _school_of(session: Session, obj) -> int | None:
+def _school_of(session: Session, obj, class_schools: dict[int, int | None]) -> int | None:
     if isinstance(obj, School):
         return obj.id
     school_id = getattr(obj, "school_id", None)
     if school_id is not None:
         return school_id
     class_id = getattr(obj, "class_id", None)
-    if class_id is not None:
+    if class_id is None:
+        return None
+    if class_id not in class_schools:  # an import flushes thousands of items of a few classes
         klass = session.get(SchoolClass, class_id)
-        return klass.school_id if klass is not None else None
-    return None
+        class_schools[class_id] = klass.school_id if klass is not None else None
+    return class_schools[class_id]
 
 
 def bump(session: Session, school_ids: set[int]) -> None:
@@ -57,7 +59,8 @@ def _after_flush(session: Session, _context) -> None:
 
 def _after_flush_postexec(session: Session, _context) -> None:
     objects = session.info.pop(PENDING, [])
-    bump(session, {sid for obj in objects if (sid := _school_of(session, obj)) is not None})
+    class_schools: dict[int, int | None] = {}
+    bump(session, {sid for obj in objects if (sid := _school_of(session, obj, class_schools)) is not None})
 
 
 def _rolled_back(session: Session, *_args) -> None:

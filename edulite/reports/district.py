@@ -102,16 +102,22 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
             col(Alert.school_id).in_(in_district), Alert.state == "open", col(Alert.current).is_(True),
             or_(col(Alert.day).is_(None), (Alert.day >= start) & (Alert.day < end)))
         .group_by(Alert.school_id)).all())
-    plain = SchoolCalendar({})  # most schools override no day of a given week
+    windows = {key: (parse_hhmm(p.after_school_end_earliest), parse_hhmm(p.after_school_end_latest))
+               for key, p in policies.items()}
+    # Most schools override no day of a given week: their school days are worked out once.
+    plain = SchoolCalendar({})
+    plain_days = (set(plain.school_days(start, min(end, today))), plain.is_school_day(today))
     out = []
     for sid, name in schools:
-        calendar = SchoolCalendar({d: parse_day_kind(k) for d, k in overrides[sid].items()}) if sid in overrides \
-            else plain
-        school_days = set(calendar.school_days(start, min(end, today)))
+        if sid in overrides:
+            calendar = SchoolCalendar({d: parse_day_kind(k) for d, k in overrides[sid].items()})
+            school_days, today_is_school_day = set(calendar.school_days(start, min(end, today))), \
+                calendar.is_school_day(today)
+        else:
+            school_days, today_is_school_day = plain_days
         past, over_today, logged_today = loads.get(sid, (0, 0, 0))
-        today_counts = calendar.is_school_day(today) and start <= today < end and logged_today > 0
-        policy = policies.get(sid, policies[None])
-        earliest, latest = parse_hhmm(policy.after_school_end_earliest), parse_hhmm(policy.after_school_end_latest)
+        today_counts = today_is_school_day and start <= today < end and logged_today > 0
+        earliest, latest = windows.get(sid, windows[None])
         own = sessions.get(sid, [])
         out.append(SchoolWeek(
             school_id=sid, name=name,

@@ -1,8 +1,8 @@
 """A class's homework budget before saving (R-HW-05): the engine's preview over individual items.
 
-loads.engine_items sums single-evening items per subject (with id None), which is right for loads
-but cannot leave out the one item being edited. A class has a handful of items per evening, so the
-preview loads them one by one.
+The class-evening summaries (loads.class_loads) cannot leave out the one item being edited, and the
+wording check needs each item's text. A class has a handful of items per evening, so the preview loads
+them one by one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Reads that feed the engine: a school's calendar, the policy in force, and homework over a range.
+"""Reads that feed the engine: a school's calendar, the policy in force, and each class's daily loads.
 
-Single-evening items (nearly all of them) are summed in SQL per class, subject, kind and evening;
-only multi-evening items are loaded one by one, because the engine spreads them over evenings.
+Loads come from the class-evening summaries the writes keep (edulite.homework.summary, ADR 0007): a week
+reads one row per class-evening with homework, whatever the number of items.
 """
 
 from __future__ import annotations
@@ -10,14 +10,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
-from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import NATIONAL, Policy, cap_for, tighten
-from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
+from edulite.models import CalendarDay, ClassDayLoad, PolicyVersion, School, SchoolClass
 
 
 @dataclass(frozen=True)
@@ -115,39 +113,6 @@ def classes(session: Session, *, school_id: int, class_ids: list[int] | None = N
     if class_ids is not None:
         query = query.where(col(SchoolClass.id).in_(class_ids))
     return [ClassInfo(*row) for row in session.exec(query.order_by(SchoolClass.grade, SchoolClass.name)).all()]
-
-
-def _live(query, school_id: int, class_ids: list[int] | None):
-    query = query.join(Subject, Subject.id == HomeworkItem.subject_id).join(
-        SchoolClass, SchoolClass.id == HomeworkItem.class_id).where(
-        SchoolClass.school_id == school_id, col(HomeworkItem.withdrawn).is_(False),
-        col(HomeworkItem.no_homework).is_(False))
-    if class_ids is not None:
-        query = query.where(col(HomeworkItem.class_id).in_(class_ids))
-    return query
-
-
-def engine_items(session: Session, *, school_id: int, start: date, end: date,
-                 class_ids: list[int] | None = None) -> list[rules.Item]:
-    """Every live item whose evenings touch [start, end), as the engine's plain Items."""
-    single = _live(
-        select(HomeworkItem.class_id, Subject.name, HomeworkItem.kind, HomeworkItem.required,
-               HomeworkItem.location, HomeworkItem.set_date, func.sum(HomeworkItem.minutes))
-        .where(HomeworkItem.set_date >= start, HomeworkItem.set_date < end,
-               HomeworkItem.last_evening == HomeworkItem.set_date)
-        .group_by(HomeworkItem.class_id, Subject.name, HomeworkItem.kind, HomeworkItem.required,
-                  HomeworkItem.location, HomeworkItem.set_date), school_id, class_ids)
-    multi = _live(
-        select(HomeworkItem.id, HomeworkItem.class_id, Subject.name, HomeworkItem.kind, HomeworkItem.required,
-               HomeworkItem.location, HomeworkItem.minutes, HomeworkItem.set_date, HomeworkItem.due_date)
-        .where(HomeworkItem.set_date >= start - timedelta(days=MAX_SPREAD_DAYS), HomeworkItem.set_date < end,
-               HomeworkItem.last_evening > HomeworkItem.set_date, HomeworkItem.last_evening >= start),
-        school_id, class_ids)
-    items = [rules.Item(None, cid, subject, kind, bool(req), loc, int(total), day)
-             for cid, subject, kind, req, loc, day, total in session.exec(single).all()]
-    items += [rules.Item(iid, cid, subject, kind, bool(req), loc, minutes, day, due)
-              for iid, cid, subject, kind, req, loc, minutes, day, due in session.exec(multi).all()]
-    return items
 
 
 def class_loads(session: Session, *, school_id: int, start: date, end: date,

@@ -41,7 +41,8 @@ from edulite.core.calendar import week_start  # noqa: E402
 from edulite.db import get_db, upgrade  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DB = "edulite_bench"
+# Helpers sharing one PostgreSQL server can keep their own benchmark databases apart.
+PG_DB = os.environ.get("BENCH_PG_DB", "edulite_bench")
 RESULTS = ROOT / "bench" / "results"
 SAVE_LUA = ROOT / "bench" / "save.lua"
 PORTS = {"edulite": 8101, "hello": 8102, "insert": 8103}
@@ -58,15 +59,37 @@ def machine() -> dict:
             "load_before": os.getloadavg()}
 
 
-def database(kind: str, tmp: Path) -> str:
+def database(kind: str, tmp: Path, *, reuse: bool = False) -> tuple[str, bool]:
+    """The database's URL, and whether it already holds a built data set (only with reuse, PostgreSQL)."""
     if kind == "sqlite":
-        return f"sqlite:///{tmp / 'bench.sqlite'}"
+        return f"sqlite:///{tmp / 'bench.sqlite'}", False
     import psycopg
 
+    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + PG_DB
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DB,)).fetchone() is not None
+        if reuse and exists:
+            return url, True
         conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {PG_DB}")
-    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + PG_DB
+    return url, False
+
+
+def rebuilt(url: str) -> data.Built:
+    """A data set built by an earlier run (--reuse): migrated to this commit, its facts read back."""
+    app = create_app({**config(url), "TESTING": True})
+    upgrade(app)
+    with get_db(app).engine(write=True).begin() as conn:
+        one = lambda sql: conn.execute(text(sql)).scalar()  # noqa: E731
+        school_id = one("SELECT id FROM school ORDER BY id LIMIT 1")
+        class_ids = [r[0] for r in conn.execute(text("SELECT id FROM school_class WHERE school_id = :s ORDER BY id"),
+                                                {"s": school_id})]
+        built = data.Built(school_id, class_ids, class_ids[:data.TEACHER_CLASSES],
+                           one("SELECT token FROM class_link ORDER BY id LIMIT 1"), one("SELECT count(*) FROM school"),
+                           one("SELECT count(*) FROM school_class"), one("SELECT count(*) FROM homework_item"))
+    get_db(app).dispose()
+    print(f"reused {built.schools} schools, {built.classes} classes, {built.items:,} items", flush=True)
+    return built
 
 
 def config(url: str) -> dict:
@@ -239,8 +262,10 @@ def run(args) -> dict:
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     tmp = Path(tempfile.mkdtemp(prefix="edulite-bench-"))
     kind = args.database or ("postgresql" if args.set == "M" else "sqlite")
-    url = database(kind, tmp)
-    built = build(args, url, today)
+    url, exists = database(kind, tmp, reuse=args.reuse)
+    built = rebuilt(url) if exists else build(args, url, today)
+    if args.build_only:
+        return {}
     pages, users = pages_of(built, today)
     measured = in_process(url, pages, users)
     secret = secrets.token_hex(32)
@@ -343,6 +368,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-save", action="store_true", help="print only, do not write bench/results/")
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: keep the data set of an earlier run (database $BENCH_PG_DB) if there is one")
+    parser.add_argument("--build-only", action="store_true", help="build (or migrate, with --reuse) and stop")
     args = parser.parse_args()
     if args.schools is None:
         args.schools = 600 if args.set == "M" else 0
@@ -352,6 +380,8 @@ def main() -> None:
             "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                      cwd=ROOT).stdout.strip()}
     result = run(args)
+    if args.build_only:
+        return
     text_report = report(result, info)
     print("\n" + text_report)
     if not args.no_save:

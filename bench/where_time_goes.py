@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import data  # noqa: E402
-from bench.run import build, config, database, pages_of  # noqa: E402
+from bench.run import build, config, database, pages_of, rebuilt  # noqa: E402
 from edulite import create_app  # noqa: E402
 from edulite.db import get_db  # noqa: E402
 
@@ -77,11 +77,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", action="store_true", help="also print the top functions")
     parser.add_argument("--no-cache", action="store_true", help="compute every page (PAGE_CACHE_ENTRIES = 0)")
+    parser.add_argument("--reuse", action="store_true", help="PostgreSQL: the data set of an earlier run, if any")
     args = parser.parse_args()
     args.schools = 600 if args.set == "M" else 0
     today = date.today()
-    url = database(args.database or ("postgresql" if args.set == "M" else "sqlite"), Path(tempfile.mkdtemp()))
-    built = build(args, url, today)
+    url, exists = database(args.database or ("postgresql" if args.set == "M" else "sqlite"), Path(tempfile.mkdtemp()),
+                           reuse=args.reuse)
+    built = rebuilt(url) if exists else build(args, url, today)
     pages, users = pages_of(built, today)
     app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16),
                       **({"PAGE_CACHE_ENTRIES": 0} if args.no_cache else {})})

@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from edulite import cli, db, i18n
     from edulite.homework import summary
     from edulite.school import versions
-    from edulite.web import errors, extensions, labels, nav, security
+    from edulite.web import cache, errors, extensions, labels, nav, security
 
     db.init_app(app)
     summary.install()
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    cache.init_app(app)
     errors.init_app(app)
     nav.init_app(app)
     labels.init_app(app)

@@ -7,17 +7,19 @@ import hashlib
 import ipaddress
 import logging
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from limits import parse_many
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from edulite.core.scope import Scope
 from edulite.db import get_session
-from edulite.models import User
+from edulite.models import DataVersion, School, User
 
 log = logging.getLogger(__name__)
 # Verifying against this keeps a wrong username as slow as a wrong password (no user enumeration).
@@ -51,8 +53,45 @@ def sign_out() -> None:
     session.clear()
 
 
+@dataclass(frozen=True)
+class SignedInUser:
+    """The caller's account as read for this request: plain values, never the password hash.
+
+    Read by one Core statement (below) rather than as an ORM object: on a page served from the page
+    cache this read is most of the request's work. A view that changes the account loads the row itself.
+    """
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    school_id: int | None
+    district_id: int | None
+    lead_grade: int | None
+    locale: str | None
+
+
+_USER = User.__table__.c  # type: ignore[attr-defined]
+_VERSION = DataVersion.__table__.c  # type: ignore[attr-defined]
+_SCHOOL = School.__table__.c  # type: ignore[attr-defined]
+# The account and, in the same statement, its school's data version (edulite.school.versions) and time
+# zone: every school page keys its cache by the version and today, so a cached page costs this statement.
+_LOAD = (select(_USER.id, _USER.username, _USER.display_name, _USER.role, _USER.school_id, _USER.district_id,
+                _USER.lead_grade, _USER.locale, _USER.active, _USER.session_version,
+                func.coalesce(_VERSION.version, 0), _SCHOOL.timezone)
+         .select_from(User.__table__.outerjoin(DataVersion.__table__, _VERSION.school_id == _USER.school_id)
+                      .outerjoin(School.__table__, _SCHOOL.id == _USER.school_id))
+         .where(_USER.id == bindparam("uid")))
+
+
 def load_user() -> None:
-    """Resolve the session to a live user, enforcing idle and absolute timeouts and revocation."""
+    """Resolve the session to a live user, enforcing idle and absolute timeouts and revocation.
+
+    Revocation is read from the database on every request, never trusted from the cookie: a password
+    change, "sign out everywhere" or a disabled account bumps session_version (or clears active), and
+    the next request of every old cookie is refused. Role and scope are read in the same statement, so an
+    administrator's change of them applies at once too.
+    """
     g.user = None
     g.scope = None
     uid = session.get("uid")
@@ -62,14 +101,16 @@ def load_user() -> None:
     cfg = current_app.config
     idle = now - int(session.get("seen", 0)) > cfg["SESSION_IDLE_MINUTES"] * 60
     too_old = now - int(session.get("iat", 0)) > cfg["SESSION_ABSOLUTE_HOURS"] * 3600
-    user = get_session().get(User, uid)
-    if idle or too_old or user is None or not user.active or user.session_version != session.get("sv"):
+    row = None if idle or too_old else get_session().execute(_LOAD, {"uid": uid}).first()
+    if row is None or not row.active or row.session_version != session.get("sv"):
         session.clear()
         return
     # Refresh the idle clock at most once a minute so that reads do not rewrite the cookie each time.
     if now - int(session.get("seen", 0)) > 60:
         session["seen"] = now
+    user = SignedInUser(*row[:8])
     g.user = user
+    g.school_version, g.school_timezone = row[10], row[11]
     g.scope = Scope(user.id, user.role, user.school_id, user.district_id, user.lead_grade)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlmodel import Session
 
 from edulite.core.calendar import parse_iso_day, today_in
@@ -27,7 +27,13 @@ def today_in_zone(zone: str | None) -> date:
 
 def school_today(session: Session, school_id: int) -> date:
     """Today where the school is: a school day ends at local midnight, not the server's."""
-    return pinned_today() or loads.school_today(session, school_id=school_id)
+    pinned = pinned_today()
+    if pinned is not None:
+        return pinned
+    scope = g.get("scope") if has_request_context() else None
+    if scope is not None and scope.school_id == school_id and g.get("school_timezone"):
+        return today_in(g.school_timezone)  # the caller's own school: read with the account (auth.load_user)
+    return loads.school_today(session, school_id=school_id)
 
 
 def local_today() -> date:

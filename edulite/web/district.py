@@ -29,14 +29,18 @@ def overview():
     # Recomputed once per change anywhere in the district, whatever the number of supervisors reading.
     key = ("district-week", g.scope.district_id, week["start"], today, sort,
            versions.of_district(session, g.scope.district_id))
-    rows = cache.cached(key, lambda: district.school_weeks(session, district_id=g.scope.district_id,
-                                                           start=week["start"], end=week["end"], today=today,
-                                                           sort=sort))
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(whole(request.args.get("page")) or 1, 1), pages)
-    shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    return render_template("district/overview.html", rows=shown, total=len(rows), week=week, sort=sort,
-                           page=page, pages=pages)
+
+    def render() -> str:
+        rows = cache.cached(key, lambda: district.school_weeks(session, district_id=g.scope.district_id,
+                                                               start=week["start"], end=week["end"], today=today,
+                                                               sort=sort))
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        page = min(max(whole(request.args.get("page")) or 1, 1), pages)
+        shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        return render_template("district/overview.html", rows=shown, total=len(rows), week=week, sort=sort,
+                               page=page, pages=pages)
+
+    return cache.page(key, render)
 
 
 @bp.get("/school/<int:school_id>")

@@ -30,7 +30,8 @@ def current_school(session) -> School | None:
 
 def school_today(session) -> date:
     """Today in the school's own time zone (a school day ends at local midnight, not UTC's)."""
-    current_school(session)  # held on g, so the clock's look-up of the school costs no statement
+    if not g.get("school_timezone"):  # else the zone came with the account (auth.load_user)
+        current_school(session)  # held on g, so the clock's look-up of the school costs no statement
     return clock.school_today(session, school_id())
 
 

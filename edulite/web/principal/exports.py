@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -13,7 +13,6 @@ from edulite.core.calendar import week_start
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.reports import exports
-from edulite.school import versions
 from edulite.web import cache
 from edulite.web.labels import DAY_KIND_LABELS, KIND_MINUTES, KIND_WORDS, LOCATION_WORDS, STATE_LABELS, in_words
 from edulite.web.params import whole
@@ -104,7 +103,7 @@ def export_file():
                 "alerts": (exports.alert_rows, exports.ALERT_COLUMNS)}
     stem = f"edulite-{values['first']}-{values['last']}"
     key = ("export", school_id(), values["first"], values["last"], values["class_id"], values["format"],
-           values["table"], str(get_locale()), school_today(session), versions.of_school(session, school_id()))
+           values["table"], str(get_locale()), school_today(session), g.school_version)
     if values["format"] == "csv":
         build, columns = builders[values["table"]]
         body = cache.cached(key, lambda: exports.to_csv(columns, labels(), localised(build(session, **span))))

@@ -16,6 +16,7 @@ from edulite.homework import queries as homework_queries
 from edulite.homework import service as homework
 from edulite.homework.history import item_history
 from edulite.homework.input import InvalidHomework, parse_homework
+from edulite.web import cache
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.labels import homework_messages
 from edulite.web.params import db_id
@@ -102,8 +103,14 @@ def today():
     """Show each class the teacher teaches with the evening's budget: who set what, the cap, what is left."""
     now = ef.school_today()
     day = ef.parse_day(request.args.get("day"), now)
-    days = homework_queries.class_days(get_session(), scope=g.scope, day=day, today=now)
-    return render_template("teacher/today.html", days=days, day=day, today=now)
+
+    def page() -> str:
+        days = homework_queries.class_days(get_session(), scope=g.scope, day=day, today=now)
+        return render_template("teacher/today.html", days=days, day=day, today=now)
+
+    # The same until the school's next write (the version came with the account, auth.load_user); the
+    # teacher's own classes and subjects are school data, so an assignment changes the version too.
+    return cache.page(("teacher-today", g.scope.user_id, day, now, g.school_version), page)
 
 
 @bp.get("/class/<int:class_id>")

@@ -106,5 +106,7 @@ def page(key: tuple, render: Callable[[], str]) -> str:
 
 
 def init_app(app: Flask) -> None:
-    # Replaces Flask-WTF's global of the same name (bound by CSRFProtect before this runs).
+    # Replaces Flask-WTF's global and context value of the same name (CSRFProtect binds both before this
+    # runs; a later context processor wins).
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -8,7 +8,6 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.reports import district
 from edulite.reports import week as dashboard
-from edulite.school import versions
 from edulite.web import cache
 from edulite.web.clock import local_today
 from edulite.web.params import week_context, whole
@@ -27,8 +26,8 @@ def overview():
     sort = request.args.get("sort") if request.args.get("sort") in district.SORTS else "name"
     session, today = get_session(), local_today()
     # Recomputed once per change anywhere in the district, whatever the number of supervisors reading.
-    key = ("district-week", g.scope.district_id, week["start"], today, sort,
-           versions.of_district(session, g.scope.district_id))
+    # The district's version came with the caller's account (auth.load_user).
+    key = ("district-week", g.scope.district_id, week["start"], today, sort, g.data_version)
 
     def render() -> str:
         rows = cache.cached(key, lambda: district.school_weeks(session, district_id=g.scope.district_id,

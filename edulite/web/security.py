@@ -65,9 +65,14 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static":
             load_user()
 
+    policies: dict[tuple, str] = {}  # the policy depends on two settings only: built once, not per response
+
     @app.after_request
     def _headers(response):
-        return security_headers(response, csp=content_security_policy(app.config), secure=request.is_secure,
+        settings = (app.config["ASSET_MODE"], app.config["ASSET_CDN_BASE"])
+        if settings not in policies:
+            policies[settings] = content_security_policy(app.config)
+        return security_headers(response, csp=policies[settings], secure=request.is_secure,
                                 signed_in=g.get("user") is not None)
 
     @app.context_processor

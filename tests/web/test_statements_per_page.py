@@ -86,7 +86,9 @@ def grow(app, world) -> None:
                                set_date=MON, minutes=70))
 
 
-def test_statements_per_page_do_not_grow_with_classes_items_or_schools(app, world, frozen_today):
+@pytest.mark.parametrize("cache_entries", [512, 0], ids=["cache hit", "computed"])
+def test_statements_per_page_do_not_grow_with_classes_items_or_schools(app, world, frozen_today, cache_entries):
+    app.config["PAGE_CACHE_ENTRIES"] = cache_entries
     with session_scope(app) as s:
         add_item(s, world, day=MON, minutes=20)
     small = statements(app, world)

@@ -42,7 +42,7 @@ def dashboard():
 
     # The week's figures and charts are the same for every principal of the school until its next write;
     # the school's version came with the caller's account (auth.load_user).
-    version = g.school_version
+    version = g.data_version
     key = ("principal-week", school_id(), week, today, str(get_locale()), version)
 
     def whole_page() -> str:

@@ -103,7 +103,7 @@ def export_file():
                 "alerts": (exports.alert_rows, exports.ALERT_COLUMNS)}
     stem = f"edulite-{values['first']}-{values['last']}"
     key = ("export", school_id(), values["first"], values["last"], values["class_id"], values["format"],
-           values["table"], str(get_locale()), school_today(session), g.school_version)
+           values["table"], str(get_locale()), school_today(session), g.data_version)
     if values["format"] == "csv":
         build, columns = builders[values["table"]]
         body = cache.cached(key, lambda: exports.to_csv(columns, labels(), localised(build(session, **span))))

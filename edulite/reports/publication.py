@@ -21,7 +21,7 @@ from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import band_of, bedtime_for
 from edulite.homework import loads
 from edulite.homework.loads import ClassInfo
-from edulite.models import ClassLink, HomeworkItem, School, SchoolClass, Subject
+from edulite.models import ClassLink, DataVersion, HomeworkItem, School, SchoolClass, Subject
 
 # secrets.token_urlsafe(24) gives 32 such characters; anything else cannot be a token, so skip the query.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -34,6 +34,8 @@ class LinkedClass(ClassInfo):
     school_id: int
     school_name: str
     timezone: str
+    # The school's data version (edulite.school.versions), read with the link: the page is cached by it.
+    data_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,17 +101,19 @@ def class_for_token(session: Session, token: str) -> LinkedClass | None:
         return None
     row = session.exec(
         select(ClassLink.token, ClassLink.revoked_at, SchoolClass.id, SchoolClass.name, SchoolClass.grade,
-               SchoolClass.headcount, SchoolClass.active, School.id, School.name, School.timezone)
+               SchoolClass.headcount, SchoolClass.active, School.id, School.name, School.timezone,
+               DataVersion.version)
         .join(SchoolClass, SchoolClass.id == ClassLink.class_id).join(School, School.id == SchoolClass.school_id)
+        .outerjoin(DataVersion, col(DataVersion.school_id) == School.id)
         .where(ClassLink.token == token)).first()
     if row is None:
         return None
-    stored, revoked_at, class_id, name, grade, headcount, active, school_id, school_name, timezone = row
+    stored, revoked_at, class_id, name, grade, headcount, active, school_id, school_name, timezone, version = row
     # The unique index finds the row; an exact, constant-time comparison decides (a database collation
     # may compare case-insensitively or ignore trailing spaces).
     if not hmac.compare_digest(stored.encode(), token.encode()) or revoked_at is not None or not active:
         return None
-    return LinkedClass(class_id, name, grade, headcount, school_id, school_name, timezone)
+    return LinkedClass(class_id, name, grade, headcount, school_id, school_name, timezone, version or 0)
 
 
 def week_of(text: str | None, today: date) -> date:

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 
 from edulite.db import get_session
 from edulite.reports import publication
-from edulite.school import versions
 from edulite.web import cache, clock
 
 bp = Blueprint("parent", __name__, url_prefix="/c")
@@ -52,7 +51,7 @@ def week(token: str):
     start = publication.week_of(request.args.get("week"), today)
     # Every family of the class opens the same page in the same evening minutes: it is computed once
     # per data version, and a phone that has it already gets a 304 without any of it.
-    key = ("parent-week", token, start, today, str(get_locale()), versions.of_school(session, klass.school_id))
+    key = ("parent-week", token, start, today, str(get_locale()), klass.data_version)
     tag = cache.etag(key)
     if tag in request.if_none_match:
         return _revalidating(make_response("", 304), tag)

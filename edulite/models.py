@@ -299,3 +299,16 @@ class DigestDelivery(SQLModel, table=True):
 @event.listens_for(HomeworkItem, "before_update")
 def _set_last_evening(_mapper, _connection, item: HomeworkItem) -> None:
     item.last_evening = last_evening(item.set_date, item.due_date)
+
+
+class SchoolDayLoad(SQLModel, table=True):
+    """One school's class-evenings of one day, counted: kept beside class_day_load by the same writes
+    (edulite.homework.school_days), so that the district reads a row per school and day, not per class."""
+
+    __tablename__ = "school_day_load"
+    # Covers the district's grouped read of a week (an index-only scan on PostgreSQL).
+    __table_args__ = (Index("ix_school_day_load_day_school", "day", "school_id", "over", "logged"),)
+    school_id: int = Field(foreign_key="school.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    over: int = 0  # active classes over their cap, on a school day
+    logged: int = 0  # active classes with anything logged for the evening

@@ -5,7 +5,8 @@ A week, a term and a district read a few thousand of these rows instead of milli
 changes or withdraws a homework item recomputes the class-evenings it touched from the items
 themselves, so a row is what the items say whichever path wrote them (the teacher's form, an import,
 the demo, a test factory). A change of policy, calendar or a class's grade refreshes day_kind, cap and
-over of the rows it affects. `verify` recomputes everything and lists the differences.
+over of the rows it affects. `verify` recomputes everything and lists the differences. The per
+school-day counts beside them (edulite.homework.school_days) are recounted wherever rows are written here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar
 from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import Policy, cap_for
-from edulite.homework import loads
+from edulite.homework import loads, school_days
 from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
 
 TABLE = ClassDayLoad.__table__
@@ -137,6 +138,12 @@ def refresh(session: Session, touched: dict[int, set[date]]) -> None:
         session.execute(delete(TABLE).where(TABLE.c.class_id == class_id, TABLE.c.day.in_(sorted(days))))
         if rows:
             session.execute(insert(TABLE), [r.__dict__ for r in rows])
+    school_days_touched: dict[int, set[date]] = {}
+    for class_id, days in touched.items():
+        if class_id in classes:
+            school_days_touched.setdefault(classes[class_id][0], set()).update(days)
+    for school_id, days in sorted(school_days_touched.items()):
+        school_days.refresh(session, school_id, days)
 
 
 def recap(session: Session, *, school_id: int, start: date, end: date | None = None,
@@ -166,6 +173,7 @@ def recap(session: Session, *, school_id: int, start: date, end: date | None = N
         session.execute(update(TABLE).where(TABLE.c.class_id == bindparam("c"), TABLE.c.day == bindparam("d"))
                         .values(day_kind=bindparam("kind"), cap=bindparam("cap"), grade=bindparam("grade"),
                                 over=bindparam("over")), changes)
+        school_days.refresh(session, school_id, {c["d"] for c in changes})
 
 
 def _old(state, name: str):
@@ -238,6 +246,7 @@ def _transaction_ended(session: Session, *_args) -> None:
 
 def install() -> None:
     """Keep the summaries on every ORM session, and forget per-transaction reads at its end (idempotent)."""
+    school_days.install()
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_flush_postexec", _after_flush_postexec)
@@ -282,11 +291,13 @@ def verify(session: Session, *, school_id: int | None = None) -> list[str]:
     """Differences between the stored rows and a recomputation from the items, in words (empty: all agree)."""
     want, have = expected(session, school_id=school_id), stored(session, school_id=school_id)
     return [f"class {key[0]} on {key[1]}: stored {have.get(key)}, the items give {want.get(key)}"
-            for key in sorted(set(want) | set(have)) if want.get(key) != have.get(key)]
+            for key in sorted(set(want) | set(have)) if want.get(key) != have.get(key)] + \
+        school_days.differences(session, want.values(), school_id=school_id)
 
 
 def rebuild(session: Session, *, school_id: int | None = None) -> int:
     """Recompute every row from the items (after a bulk load that bypassed the ORM); returns the row count."""
     session.execute(delete(TABLE) if school_id is None else delete(TABLE).where(TABLE.c.school_id == school_id))
     refresh(session, _evenings(session, school_id))
+    school_days.rebuild(session, school_id=school_id)  # days left with no class-evening at all too
     return len(stored(session, school_id=school_id))

@@ -48,6 +48,7 @@ def upgrade() -> None:
     from edulite.homework import summary
 
     with Session(bind=op.get_bind()) as session:
+        session.info["edulite_school_days_not_yet"] = True  # school_day_load comes in 0004, filled there
         summary.rebuild(session)
         session.flush()
 

@@ -1,4 +1,5 @@
-"""Class-evening summaries always equal a recomputation from the items, whatever sequence of writes."""
+"""Class-evening summaries, and the school-day counts beside them, always equal a recomputation from the
+items, whatever sequence of writes (ISSUE #12)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from edulite.db import session_scope
 from edulite.homework import summary
-from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, SchoolClass
+from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, SchoolClass, SchoolDayLoad
 from tests.support.factories import make_world
 
 MONDAY = date(2026, 11, 16)
@@ -38,7 +39,10 @@ policy = st.fixed_dictionaries({"op": st.just("policy"), "cap": st.sampled_from(
 calendar = st.fixed_dictionaries({"op": st.just("calendar"), "day": st.sampled_from(DAYS),
                                   "kind": st.sampled_from(["holiday", "school_day", "weekend"])})
 regrade = st.fixed_dictionaries({"op": st.just("grade"), "grade": st.integers(1, 9)})
-ops = st.lists(st.one_of(new_item, new_item, change, change, policy, calendar, regrade), min_size=1, max_size=14)
+# Opening or closing a class changes what its school's days count (school_day_load: active classes only).
+reopen = st.fixed_dictionaries({"op": st.just("active"), "klass": st.sampled_from(["class3", "class7"])})
+ops = st.lists(st.one_of(new_item, new_item, change, change, policy, calendar, regrade, reopen),
+               min_size=1, max_size=14)
 
 
 def apply(session, world, op: dict) -> None:
@@ -90,6 +94,10 @@ def apply(session, world, op: dict) -> None:
         klass = session.get(SchoolClass, world.class3.id)
         klass.grade = op["grade"]
         session.add(klass)
+    elif op["op"] == "active":
+        klass = session.get(SchoolClass, classes[op["klass"]].id)
+        klass.active = not klass.active
+        session.add(klass)
 
 
 def test_summaries_equal_a_recomputation_after_any_sequence_of_writes(any_app):
@@ -100,9 +108,10 @@ def test_summaries_equal_a_recomputation_after_any_sequence_of_writes(any_app):
     @given(sequence=ops)
     def check(sequence):
         with session_scope(any_app) as session:  # each example starts from no homework and no overrides
-            for table in (ClassDayLoad, HomeworkItem, CalendarDay, PolicyVersion):
+            for table in (ClassDayLoad, SchoolDayLoad, HomeworkItem, CalendarDay, PolicyVersion):
                 session.exec(table.__table__.delete())
             session.exec(SchoolClass.__table__.update().where(SchoolClass.id == world.class3.id).values(grade=3))
+            session.exec(SchoolClass.__table__.update().values(active=True))
         for op in sequence:
             with session_scope(any_app) as session:
                 apply(session, world, op)
@@ -156,4 +165,33 @@ def test_verify_summaries_reports_a_tampered_row_and_fix_rebuilds_it(app):
     assert found.exit_code == 1 and f"class {world.class3.id} on {MONDAY}" in found.output
     fixed = runner.invoke(args=["edulite", "verify-summaries", "--fix"])
     assert fixed.exit_code == 0 and "Rebuilt 1 class-evening rows" in fixed.output
+    assert runner.invoke(args=["edulite", "verify-summaries"]).exit_code == 0
+
+
+def test_a_school_day_counts_active_classes_over_their_cap_and_logged(any_app):
+    with session_scope(any_app) as session:
+        world = make_world(session)
+        for klass, minutes in ((world.class3, 70), (world.class7, 20)):
+            session.add(HomeworkItem(class_id=klass.id, subject_id=world.maths.id, teacher_id=world.teacher.id,
+                                     set_date=MONDAY, minutes=minutes))
+    with session_scope(any_app) as session:
+        row = session.get(SchoolDayLoad, (world.school.id, MONDAY))
+        assert (row.over, row.logged) == (1, 2)
+        session.get(SchoolClass, world.class3.id).active = False
+    with session_scope(any_app) as session:
+        row = session.get(SchoolDayLoad, (world.school.id, MONDAY))
+        assert (row.over, row.logged) == (0, 1) and summary.verify(session) == []
+
+
+def test_verify_summaries_reports_a_tampered_school_day_and_fix_rebuilds_it(app):
+    with session_scope(app) as session:
+        world = make_world(session)
+        session.add(HomeworkItem(class_id=world.class3.id, subject_id=world.maths.id, teacher_id=world.teacher.id,
+                                 set_date=MONDAY, minutes=30))
+    runner = app.test_cli_runner()
+    with session_scope(app) as session:
+        session.exec(SchoolDayLoad.__table__.update().values(over=5))
+    found = runner.invoke(args=["edulite", "verify-summaries"])
+    assert found.exit_code == 1 and f"school {world.school.id} on {MONDAY}" in found.output
+    assert runner.invoke(args=["edulite", "verify-summaries", "--fix"]).exit_code == 0
     assert runner.invoke(args=["edulite", "verify-summaries"]).exit_code == 0

@@ -1,0 +1,130 @@
+"""Per school-day counts (school_day_load) kept beside the class-evening summaries, in the same transaction.
+
+The district overview compares hundreds of schools: it reads one row per school and day instead of one per
+class (7,000 classes at 600 schools). Like class_day_load, a row is never patched by deltas: whenever the
+class-evening rows of some school-days are written (edulite.homework.summary: refresh, recap, rebuild) or
+a class is opened or closed, those school-days are recounted from class_day_load by one grouped
+INSERT … SELECT. Only active classes count, as on the principal's week. `summary.verify` checks them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import case, delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from edulite.models import ClassDayLoad, SchoolClass, SchoolDayLoad
+
+TABLE = SchoolDayLoad.__table__  # type: ignore[attr-defined]
+CLASS_ROWS = ClassDayLoad.__table__  # type: ignore[attr-defined]
+CLASSES = SchoolClass.__table__  # type: ignore[attr-defined]
+COLUMNS = ("school_id", "day", "over", "logged")
+# Set in session.info by a migration that runs before school_day_load exists (0003 fills class_day_load).
+NOT_YET = "edulite_school_days_not_yet"
+
+
+def _counted(*where):
+    """(school, day, over, logged) grouped from the class-evening rows of active classes."""
+    rows = CLASS_ROWS.c
+    return (select(rows.school_id, rows.day,
+                   func.sum(case(((rows.day_kind == "school_day") & rows.over, 1), else_=0)),
+                   func.sum(case((rows.logged, 1), else_=0)))
+            .join(CLASSES, CLASSES.c.id == rows.class_id)
+            .where(CLASSES.c.active, *where)
+            .group_by(rows.school_id, rows.day))
+
+
+def refresh(session: Session, school_id: int, days: Iterable[date] | None = None) -> None:
+    """Recount one school's rows for days (None: every day) from its class-evening rows."""
+    if session.info.get(NOT_YET):
+        return
+    mine = [TABLE.c.school_id == school_id]
+    theirs = [CLASS_ROWS.c.school_id == school_id]
+    if days is not None:
+        wanted = sorted(set(days))
+        if not wanted:
+            return
+        mine.append(TABLE.c.day.in_(wanted))
+        theirs.append(CLASS_ROWS.c.day.in_(wanted))
+    session.execute(delete(TABLE).where(*mine))
+    session.execute(insert(TABLE).from_select(COLUMNS, _counted(*theirs)))
+
+
+def rebuild(session: Session, *, school_id: int | None = None) -> None:
+    """Recount every row (of one school, or all) from class_day_load."""
+    if session.info.get(NOT_YET):
+        return
+    if school_id is not None:
+        refresh(session, school_id)
+        return
+    session.execute(delete(TABLE))
+    session.execute(insert(TABLE).from_select(COLUMNS, _counted()))
+
+
+Counts = dict[tuple[int, date], tuple[int, int]]
+
+
+def expected(class_rows: Iterable, active: set[int]) -> Counts:
+    """The rows that class-evening rows (summary.Row) give, counting only active classes."""
+    out: dict[tuple[int, date], tuple[int, int]] = {}
+    for r in class_rows:
+        if r.class_id not in active:
+            continue
+        over, logged = out.get((r.school_id, r.day), (0, 0))
+        out[(r.school_id, r.day)] = (over + int(r.day_kind == "school_day" and bool(r.over)),
+                                     logged + int(bool(r.logged)))
+    return out
+
+
+def stored(session: Session, *, school_id: int | None = None) -> Counts:
+    query = select(TABLE.c.school_id, TABLE.c.day, TABLE.c.over, TABLE.c.logged)
+    if school_id is not None:
+        query = query.where(TABLE.c.school_id == school_id)
+    return {(sid, day): (int(over), int(logged)) for sid, day, over, logged in session.execute(query).all()}
+
+
+def active_classes(session: Session, *, school_id: int | None = None) -> set[int]:
+    query = select(CLASSES.c.id).where(CLASSES.c.active)
+    if school_id is not None:
+        query = query.where(CLASSES.c.school_id == school_id)
+    return set(session.execute(query).scalars().all())
+
+
+def differences(session: Session, class_rows: Iterable, *, school_id: int | None = None) -> list[str]:
+    """Where the stored school-day rows differ from what the class-evening rows give, in words."""
+    want = expected(class_rows, active_classes(session, school_id=school_id))
+    have = stored(session, school_id=school_id)
+    return [f"school {key[0]} on {key[1]}: stored (over, logged) {have.get(key)}, the classes give {want.get(key)}"
+            for key in sorted(set(want) | set(have)) if want.get(key, (0, 0)) != have.get(key, (0, 0))]
+
+
+PENDING = "edulite_school_days_pending"
+
+
+def _after_flush(session: Session, _context) -> None:
+    # A class opened or closed changes what its school's days count.
+    schools = {obj.school_id for obj in session.dirty
+               if isinstance(obj, SchoolClass) and inspect(obj).attrs["active"].history.has_changes()}
+    if schools:
+        session.info.setdefault(PENDING, set()).update(schools)
+
+
+def _after_flush_postexec(session: Session, _context) -> None:
+    for school_id in sorted(session.info.pop(PENDING, set())):
+        refresh(session, school_id)
+
+
+def _transaction_ended(session: Session, *_args) -> None:
+    session.info.pop(PENDING, None)
+
+
+def install() -> None:
+    """Recount a school's days when one of its classes is opened or closed (idempotent)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+    for name in ("after_rollback", "after_soft_rollback"):
+        if not event.contains(Session, name, _transaction_ended):
+            event.listen(Session, name, _transaction_ended)

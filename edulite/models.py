@@ -196,6 +196,8 @@ class AfterSchoolPlan(SQLModel, table=True):
 
 class AfterSchoolSession(SQLModel, table=True):
     __tablename__ = "after_school_session"
+    # Covers the district's count of a week's sessions per school and day (an index-only scan).
+    __table_args__ = (Index("ix_after_school_session_day_school_end", "day", "school_id", "end"),)
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     day: date = Field(index=True)

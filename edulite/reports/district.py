@@ -89,20 +89,29 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
                SchoolDayLoad.day >= start, SchoolDayLoad.day < min(end, today + timedelta(days=1)))
         .group_by(SchoolDayLoad.school_id)).all()}
     policies = _policies(session, district_id, start, ids)
-    sessions: dict[int, list[tuple[date, object, int]]] = {}
-    for sid, day, finish, count in session.exec(
-            select(AfterSchoolSession.school_id, AfterSchoolSession.day, AfterSchoolSession.end, func.count())
+    windows = {key: (parse_hhmm(p.after_school_end_earliest), parse_hhmm(p.after_school_end_latest))
+               for key, p in policies.items()}
+    # Sessions per school and day, with those ending in the school's window (R-AS-01) counted in SQL: the
+    # few schools with a window of their own are named, every other school has the district's.
+    finish = AfterSchoolSession.end
+    own_windows = [(col(AfterSchoolSession.school_id) == sid) & finish.between(*window)  # type: ignore[attr-defined]
+                   for sid, window in windows.items() if sid is not None]
+    own_ids = [sid for sid in windows if sid is not None]
+    in_window = or_(*own_windows, col(AfterSchoolSession.school_id).not_in(own_ids)
+                    & finish.between(*windows[None]))  # type: ignore[attr-defined]
+    sessions: dict[int, list[tuple[date, int, int]]] = {}
+    for sid, day, count, fitting in session.exec(
+            select(AfterSchoolSession.school_id, AfterSchoolSession.day, func.count(),
+                   func.sum(case((in_window, 1), else_=0)))
             .where(col(AfterSchoolSession.school_id).in_(in_district), AfterSchoolSession.day >= start,
                    AfterSchoolSession.day < end)
-            .group_by(AfterSchoolSession.school_id, AfterSchoolSession.day, AfterSchoolSession.end)).all():
-        sessions.setdefault(sid, []).append((day, finish, int(count)))
+            .group_by(AfterSchoolSession.school_id, AfterSchoolSession.day)).all():
+        sessions.setdefault(sid, []).append((day, int(count), int(fitting or 0)))
     open_alerts = dict(session.exec(
         select(Alert.school_id, func.count()).where(
             col(Alert.school_id).in_(in_district), Alert.state == "open", col(Alert.current).is_(True),
             or_(col(Alert.day).is_(None), (Alert.day >= start) & (Alert.day < end)))
         .group_by(Alert.school_id)).all())
-    windows = {key: (parse_hhmm(p.after_school_end_earliest), parse_hhmm(p.after_school_end_latest))
-               for key, p in policies.items()}
     # Most schools override no day of a given week: their school days are worked out once.
     plain = SchoolCalendar({})
     plain_days = (set(plain.school_days(start, min(end, today))), plain.is_school_day(today))
@@ -116,16 +125,15 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
             school_days, today_is_school_day = plain_days
         past, over_today, logged_today = loads.get(sid, (0, 0, 0))
         today_counts = today_is_school_day and start <= today < end and logged_today > 0
-        earliest, latest = windows.get(sid, windows[None])
         own = sessions.get(sid, [])
         out.append(SchoolWeek(
             school_id=sid, name=name,
             class_days=classes.get(sid, 0) * len(school_days) + (logged_today if today_counts else 0),
             over_days=past + (over_today if today_counts else 0),
             school_days=len(school_days),
-            days_with_service=len({day for day, _f, _n in own} & school_days),
-            sessions=sum(n for _d, _f, n in own),
-            sessions_in_window=sum(n for _d, finish, n in own if earliest <= finish <= latest),
+            days_with_service=sum(1 for day, _n, _w in own if day in school_days),
+            sessions=sum(n for _d, n, _w in own),
+            sessions_in_window=sum(w for _d, _n, w in own),
             open_alerts=open_alerts.get(sid, 0)))
     if sort == "worst":
         out.sort(key=lambda r: (-(r.over_share or 0), -r.over_days, r.name))

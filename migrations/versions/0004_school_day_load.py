@@ -1,5 +1,5 @@
 """Per school-day counts kept beside the class-evening summaries (school_day_load), filled from them:
-the district overview reads a row per school and day (#12).
+the district overview reads a row per school and day (#12); an index covering its count of sessions.
 
 Revision ID: 0004
 Revises: 0003
@@ -25,6 +25,7 @@ def upgrade() -> None:
     )
     # Covers the district's grouped read of a week, so PostgreSQL answers it from the index alone.
     op.create_index("ix_school_day_load_day_school", "school_day_load", ["day", "school_id", "over", "logged"])
+    op.create_index("ix_after_school_session_day_school_end", "after_school_session", ["day", "school_id", "end"])
     # Fill from the class-evening rows, with the same code that keeps the rows afterwards.
     from sqlmodel import Session
 
@@ -36,5 +37,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_after_school_session_day_school_end", table_name="after_school_session")
     op.drop_index("ix_school_day_load_day_school", table_name="school_day_load")
     op.drop_table("school_day_load")

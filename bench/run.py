@@ -45,7 +45,9 @@ PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:543
 PG_DB = os.environ.get("BENCH_PG_DB", "edulite_bench")
 RESULTS = ROOT / "bench" / "results"
 SAVE_LUA = ROOT / "bench" / "save.lua"
-PORTS = {"edulite": 8101, "hello": 8102, "insert": 8103}
+# BENCH_PORT_BASE keeps two benchmarks on one machine (other worktrees) off each other's ports.
+_BASE = int(os.environ.get("BENCH_PORT_BASE", "8100"))
+PORTS = {"edulite": _BASE + 1, "hello": _BASE + 2, "insert": _BASE + 3}
 TARGETS = {"page": 0.25, "export": 0.1, "save": 0.5, "p99_ms": 50, "save_p99_ms": 200}
 
 

@@ -15,11 +15,12 @@ from datetime import date
 from sqlalchemy import case, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from edulite.models import ClassDayLoad, SchoolClass, SchoolDayLoad
+from edulite.models import ClassDayLoad, School, SchoolClass, SchoolDayLoad
 
 TABLE = SchoolDayLoad.__table__  # type: ignore[attr-defined]
 CLASS_ROWS = ClassDayLoad.__table__  # type: ignore[attr-defined]
 CLASSES = SchoolClass.__table__  # type: ignore[attr-defined]
+SCHOOLS = School.__table__  # type: ignore[attr-defined]
 COLUMNS = ("school_id", "day", "over", "logged")
 # Set in session.info by a migration that runs before school_day_load exists (0003 fills class_day_load).
 NOT_YET = "edulite_school_days_not_yet"
@@ -48,6 +49,11 @@ def refresh(session: Session, school_id: int, days: Iterable[date] | None = None
             return
         mine.append(TABLE.c.day.in_(wanted))
         theirs.append(CLASS_ROWS.c.day.in_(wanted))
+    # Saves of different classes of one school run side by side on PostgreSQL (each locks only its class):
+    # the school's row is locked first, so that the second waits for the first to commit and then counts
+    # with its class-evenings (without it: a duplicate key, or a count that misses the other's save).
+    # SQLite's writers are serialised already (BEGIN IMMEDIATE), and FOR UPDATE is not sent there.
+    session.execute(select(SCHOOLS.c.id).where(SCHOOLS.c.id == school_id).with_for_update())
     session.execute(delete(TABLE).where(*mine))
     session.execute(insert(TABLE).from_select(COLUMNS, _counted(*theirs)))
 

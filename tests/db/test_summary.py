@@ -195,3 +195,37 @@ def test_verify_summaries_reports_a_tampered_school_day_and_fix_rebuilds_it(app)
     assert found.exit_code == 1 and f"school {world.school.id} on {MONDAY}" in found.output
     assert runner.invoke(args=["edulite", "verify-summaries", "--fix"]).exit_code == 0
     assert runner.invoke(args=["edulite", "verify-summaries"]).exit_code == 0
+
+
+def test_saves_to_two_classes_of_one_school_at_once_keep_its_day_counted(any_app):
+    """PostgreSQL lets saves of different classes run side by side: the school-day row must neither
+    collide (duplicate key) nor miss the other save's class-evening."""
+    import threading
+
+    with session_scope(any_app) as session:
+        world = make_world(session)
+    classes = [world.class3.id, world.class7.id]
+    start = threading.Barrier(len(classes))
+    failures: list[BaseException] = []
+
+    def save(class_id: int) -> None:
+        try:
+            for n in range(8):
+                if n == 0:
+                    start.wait(timeout=30)
+                with session_scope(any_app) as session:
+                    session.add(HomeworkItem(class_id=class_id, subject_id=world.maths.id,
+                                             teacher_id=world.teacher.id, set_date=MONDAY, minutes=50 + n))
+        except BaseException as error:  # noqa: BLE001 (reported below, in the test's thread)
+            failures.append(error)
+
+    threads = [threading.Thread(target=save, args=(cid,)) for cid in classes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert failures == []
+    with session_scope(any_app) as session:
+        assert summary.verify(session) == []
+        row = session.get(SchoolDayLoad, (world.school.id, MONDAY))
+        assert (row.over, row.logged) == (2, 2)  # eight entries of 50+ minutes: both over their caps

@@ -52,8 +52,10 @@ def refresh(session: Session, school_id: int, days: Iterable[date] | None = None
     # Saves of different classes of one school run side by side on PostgreSQL (each locks only its class):
     # the school's row is locked first, so that the second waits for the first to commit and then counts
     # with its class-evenings (without it: a duplicate key, or a count that misses the other's save).
-    # SQLite's writers are serialised already (BEGIN IMMEDIATE), and FOR UPDATE is not sent there.
-    session.execute(select(SCHOOLS.c.id).where(SCHOOLS.c.id == school_id).with_for_update())
+    # FOR NO KEY UPDATE, not FOR UPDATE: each save's inserts already hold KEY SHARE on the school row (the
+    # foreign keys of class_day_load and data_version), which FOR UPDATE would wait on: a deadlock.
+    # SQLite's writers are serialised already (BEGIN IMMEDIATE), and no lock clause is sent there.
+    session.execute(select(SCHOOLS.c.id).where(SCHOOLS.c.id == school_id).with_for_update(key_share=True))
     session.execute(delete(TABLE).where(*mine))
     session.execute(insert(TABLE).from_select(COLUMNS, _counted(*theirs)))
 

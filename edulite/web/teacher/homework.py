@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from edulite.auth import login_required
 from edulite.core.calendar import parse_iso_day
-from edulite.db import get_session
+from edulite.db import get_session, reads_first
 from edulite.homework import queries as homework_queries
 from edulite.homework import service as homework
 from edulite.homework.history import item_history
@@ -123,6 +123,7 @@ def entry(class_id: int):
 
 @bp.post("/class/<int:class_id>")
 @login_required("teacher")
+@reads_first
 def entry_submit(class_id: int):
     """Save a new entry: 303 back to the page, or a fresh form and a homework-logged event for htmx."""
     form = ef.submitted_form(class_id, request.form)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
@@ -112,6 +114,19 @@ def get_session() -> Session:
     return g.db_session
 
 
+# SQLITE_BUSY and SQLITE_LOCKED: the write lock was not free within the busy timeout.
+_BUSY_CODES = {5, 6}
+# Seconds a client is told to wait before trying again when the database was busy.
+RETRY_AFTER_SECONDS = 5
+
+
+def is_busy(error: BaseException) -> bool:
+    """The database could not give the write lock in time ("database is locked"): try again shortly."""
+    orig = getattr(error, "orig", None)
+    return isinstance(error, OperationalError) and isinstance(orig, sqlite3.OperationalError) and (
+        getattr(orig, "sqlite_errorcode", None) in _BUSY_CODES or "database is locked" in str(orig))
+
+
 # --- Reads first, then a short write transaction (ADR 0010) -------------------------------------------
 PHASE = "edulite_phase"  # session.info key: "read" until begin_writes, "write" for one transaction
 
@@ -181,9 +196,13 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 @contextlib.contextmanager
-def session_scope(app: Flask | None = None, *, write: bool = True):
-    """A session for CLI commands and scripts; commits on success, rolls back on error."""
-    with Session(get_db(app).engine(write=write), expire_on_commit=False) as session:
+def session_scope(app: Flask | None = None, *, write: bool = True, reads_first: bool = False):
+    """A session for CLI commands and scripts; commits on success, rolls back on error.
+
+    reads_first: the session reads unlocked until the command calls begin_writes (ADR 0010).
+    """
+    db = get_db(app)
+    with (phased_session(db) if reads_first else Session(db.engine(write=write), expire_on_commit=False)) as session:
         try:
             yield session
             session.commit()

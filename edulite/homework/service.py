@@ -42,7 +42,8 @@ def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int, *
                     Assignment.subject_id == subject_id, Assignment.teacher_id == scope.user_id))
     if lock:
         # Two teachers saving for one class at once must each see the other's minutes (PostgreSQL).
-        query = query.with_for_update(of=SchoolClass)
+        # populate_existing: a class read before the lock (ADR 0010) is read again, not served stale.
+        query = query.with_for_update(of=SchoolClass).execution_options(populate_existing=True)
     klass = session.exec(query).first()
     if scope.role != "teacher" or klass is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 log = logging.getLogger(__name__)
@@ -97,11 +100,93 @@ def get_db(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The request's session; write requests get a connection that holds the write lock."""
+    """The request's session; write requests get a connection that holds the write lock.
+
+    A view marked `reads_first` starts on the read engine instead and takes the lock only when its
+    service calls `begin_writes` (ADR 0010): the read half of its work never holds the lock.
+    """
     if "db_session" not in g:
         write = not has_request_context() or request.method not in READ_METHODS
-        g.db_session = Session(get_db().engine(write=write), expire_on_commit=False)
+        if write and has_request_context() and _reads_first():
+            g.db_session = phased_session(get_db())
+        else:
+            g.db_session = Session(get_db().engine(write=write), expire_on_commit=False)
     return g.db_session
+
+
+# SQLITE_BUSY and SQLITE_LOCKED: the write lock was not free within the busy timeout.
+_BUSY_CODES = {5, 6}
+# Seconds a client is told to wait before trying again when the database was busy.
+RETRY_AFTER_SECONDS = 5
+
+
+def is_busy(error: BaseException) -> bool:
+    """The database could not give the write lock in time ("database is locked"): try again shortly."""
+    orig = getattr(error, "orig", None)
+    return isinstance(error, OperationalError) and isinstance(orig, sqlite3.OperationalError) and (
+        getattr(orig, "sqlite_errorcode", None) in _BUSY_CODES or "database is locked" in str(orig))
+
+
+# --- Reads first, then a short write transaction (ADR 0010) -------------------------------------------
+PHASE = "edulite_phase"  # session.info key: "read" until begin_writes, "write" for one transaction
+
+
+class WritesInReadPhase(RuntimeError):
+    """A flush before begin_writes: on SQLite it would upgrade a read transaction (SQLITE_BUSY)."""
+
+
+def reads_first(view):
+    """Mark a write view whose service reads, then calls begin_writes for a short write transaction."""
+    view.reads_first = True
+    return view
+
+
+def _reads_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    while view is not None and not getattr(view, "reads_first", False):
+        view = getattr(view, "__wrapped__", None)
+    return view is not None
+
+
+def phased_session(db: Database) -> Session:
+    """A session on the read engine that moves to the write engine for one transaction at begin_writes."""
+    session = Session(db.engine(write=False), expire_on_commit=False)
+    session.info[PHASE] = "read"
+    session.info["edulite_engines"] = (db.engine(write=False), db.engine(write=True))
+    return session
+
+
+def begin_writes(session: Session) -> bool:
+    """End the read transaction and let the next statement start the write one (BEGIN IMMEDIATE on SQLite).
+
+    What was read before is kept (expire_on_commit=False) but may be stale: the caller re-checks what
+    another writer could have changed. Returns False (and does nothing) on a session that was never in
+    a read phase, e.g. a CLI command's or a test's: there everything stays one transaction.
+    """
+    if session.info.get(PHASE) != "read":
+        return False
+    session.commit()  # nothing written; ends the read snapshot and returns its connection
+    session.bind = session.info["edulite_engines"][1]
+    session.info[PHASE] = "write"
+    return True
+
+
+def _write_transaction_ended(session: Session, *_args) -> None:
+    # One write transaction per begin_writes: what the request reads afterwards (the fresh form after a
+    # save) goes back to the read engine instead of queueing for the lock.
+    if session.info.get(PHASE) == "write":
+        session.bind = session.info["edulite_engines"][0]
+        session.info[PHASE] = "read"
+
+
+def _no_writes_before_lock(session: Session, *_args) -> None:
+    if session.info.get(PHASE) == "read":
+        raise WritesInReadPhase("call db.begin_writes(session) before writing")
+
+
+event.listen(OrmSession, "after_commit", _write_transaction_ended)
+event.listen(OrmSession, "after_rollback", _write_transaction_ended)
+event.listen(OrmSession, "before_flush", _no_writes_before_lock)
 
 
 def _close_session(_exc: BaseException | None) -> None:
@@ -111,9 +196,13 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 @contextlib.contextmanager
-def session_scope(app: Flask | None = None, *, write: bool = True):
-    """A session for CLI commands and scripts; commits on success, rolls back on error."""
-    with Session(get_db(app).engine(write=write), expire_on_commit=False) as session:
+def session_scope(app: Flask | None = None, *, write: bool = True, reads_first: bool = False):
+    """A session for CLI commands and scripts; commits on success, rolls back on error.
+
+    reads_first: the session reads unlocked until the command calls begin_writes (ADR 0010).
+    """
+    db = get_db(app)
+    with (phased_session(db) if reads_first else Session(db.engine(write=write), expire_on_commit=False)) as session:
         try:
             yield session
             session.commit()

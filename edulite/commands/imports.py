@@ -62,13 +62,14 @@ database (same class, subject, set date and description) are refused, not double
 bad row changes nothing: every bad row is listed with its row number.""")
 @click.argument("file", type=FILE)
 def import_homework_command(file: str):
-    _summary(_run(file, HOMEWORK_COLUMNS, importers.import_homework))
+    # Checked before the write lock, written in bulk inside it: teachers keep saving meanwhile (#17).
+    _summary(_run(file, HOMEWORK_COLUMNS, importers.import_homework, reads_first=True))
 
 
-def _run(file: str, columns, do_import) -> importers.ImportReport:
+def _run(file: str, columns, do_import, *, reads_first: bool = False) -> importers.ImportReport:
     try:
         sheet = read_sheet(file, columns)
-        with db.session_scope() as session:
+        with db.session_scope(reads_first=reads_first) as session:
             return do_import(session, sheet)
     except IntegrityError as err:
         # Another import or a user added the same school, class or username meanwhile; the check was sound.

@@ -6,6 +6,7 @@ rules_afterschool.py.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -263,10 +264,19 @@ def wording_problems(text: str, policy: Policy) -> list[tuple[str, str]]:
     masked = text
     for word in BENIGN_WORDS:
         masked = masked.replace(word, "\0" * len(word))
-    parent = [re.compile(re.escape(w), re.IGNORECASE) for w in policy.parent_words]
-    punitive = [re.compile(p, re.IGNORECASE) for p in policy.punitive_patterns]
-    return ([("R-HW-06", t) for t in _spans(masked, parent)]
-            + [("R-HW-08", t) for t in _spans(text, punitive)])
+    parent, any_parent = _patterns(policy.parent_words, literal=True)
+    punitive, any_punitive = _patterns(policy.punitive_patterns, literal=False)
+    # Most entries match nothing: one search of the combined pattern says so (an import judges thousands).
+    return ([("R-HW-06", t) for t in _spans(masked, parent)] if any_parent.search(masked) else []) + \
+        ([("R-HW-08", t) for t in _spans(text, punitive)] if any_punitive.search(text) else [])
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(sources: tuple[str, ...], *, literal: bool) -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
+    """Each pattern compiled once, and their alternation: no match of it means no match of any of them."""
+    sources = tuple(re.escape(s) for s in sources) if literal else sources
+    combined = "|".join(f"(?:{s})" for s in sources) or r"(?!)"
+    return [re.compile(s, re.IGNORECASE) for s in sources], re.compile(combined, re.IGNORECASE)
 
 
 def wording_alerts(item: Item, policy: Policy) -> list[Alert]:

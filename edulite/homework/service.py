@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from edulite.alerts import store as alerts
 from edulite.core import rules
-from edulite.core.entry import editable
+from edulite.core.entry import MAX_SPREAD_DAYS, editable
 from edulite.core.scope import Scope
-from edulite.homework import budget
+from edulite.db import begin_writes
+from edulite.homework import budget, loads
 from edulite.homework.input import MAX_REASON, HomeworkInput, InvalidHomework, Problem, check_dates, clean_reason
 from edulite.models import Assignment, HomeworkItem, HomeworkRevision, SchoolClass, Subject, utcnow
 from edulite.school.audit import audit
@@ -34,14 +35,16 @@ class NotFound(LookupError):
     pass
 
 
-def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int) -> SchoolClass:
-    klass = session.exec(
-        select(SchoolClass).join(Assignment, Assignment.class_id == SchoolClass.id)
-        .where(SchoolClass.id == class_id, SchoolClass.school_id == scope.school_id,
-               Assignment.subject_id == subject_id, Assignment.teacher_id == scope.user_id)
+def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int, *,
+               lock: bool = True) -> SchoolClass:
+    query = (select(SchoolClass).join(Assignment, Assignment.class_id == SchoolClass.id)
+             .where(SchoolClass.id == class_id, SchoolClass.school_id == scope.school_id,
+                    Assignment.subject_id == subject_id, Assignment.teacher_id == scope.user_id))
+    if lock:
         # Two teachers saving for one class at once must each see the other's minutes (PostgreSQL).
-        .with_for_update(of=SchoolClass)
-    ).first()
+        # populate_existing: a class read before the lock (ADR 0010) is read again, not served stale.
+        query = query.with_for_update(of=SchoolClass).execution_options(populate_existing=True)
+    klass = session.exec(query).first()
     if scope.role != "teacher" or klass is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")
     return klass
@@ -137,11 +140,30 @@ def _same_entry_just_saved(session: Session, scope: Scope, data: HomeworkInput) 
     return session.exec(query).first()
 
 
+def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput) -> tuple:
+    """What the budget and the retry check of an entry read: its class's items on its evenings (how many,
+    the newest, the last change), the policy and the calendar. Equal before and inside the write lock
+    means their verdicts still hold (ADR 0010)."""
+    days = rules.evenings(_candidate(data, "", None))
+    items = session.exec(
+        select(func.count(), func.max(HomeworkItem.id), func.max(HomeworkItem.updated_at))
+        .where(HomeworkItem.class_id == klass.id, HomeworkItem.set_date <= days[-1],
+               HomeworkItem.set_date >= days[0] - timedelta(days=MAX_SPREAD_DAYS),
+               HomeworkItem.last_evening >= days[0])).one()
+    return (tuple(items), loads.policy_in_force(session, school_id=klass.school_id, day=data.set_date),
+            loads.school_calendar(session, school_id=klass.school_id))
+
+
 def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: date,
                  confirm_over: bool = False, reason: str | None = None) -> HomeworkItem:
-    """Save a new entry; over a cap only with confirmation and a reason (never in "block" mode)."""
-    klass = _class_for(session, scope, data.class_id, data.subject_id)
+    """Save a new entry; over a cap only with confirmation and a reason (never in "block" mode).
+
+    Reads first (permission, dates, the retry check, the budget) and only then takes the write lock,
+    where it re-checks that nothing it read about the class's evenings changed (ADR 0010).
+    """
+    klass = _class_for(session, scope, data.class_id, data.subject_id, lock=False)
     check_dates(data, today=today)
+    read = _evening_state(session, klass, data)
     # Before the budget: the meter would count the already-saved entry a second time and ask a
     # teacher whose answer was lost to confirm going over a cap they are not over.
     repeat = _same_entry_just_saved(session, scope, data)
@@ -149,6 +171,16 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
         session.rollback()
         return repeat
     stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
+    if begin_writes(session):
+        # Inside the lock: the permission again (and the class row lock on PostgreSQL), then what
+        # another save of this class may have changed since; only then the checks run again.
+        klass = _class_for(session, scope, data.class_id, data.subject_id)
+        if _evening_state(session, klass, data) != read:
+            repeat = _same_entry_just_saved(session, scope, data)
+            if repeat is not None:
+                session.rollback()
+                return repeat
+            stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
     _drop_no_homework_marker(session, scope, data, klass)
     item = HomeworkItem(class_id=data.class_id, subject_id=data.subject_id, teacher_id=scope.user_id,
                         set_date=data.set_date, due_date=data.due_date, description=data.description,

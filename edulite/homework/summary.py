@@ -188,6 +188,11 @@ def _item_days(set_date: date | None, due_date: date | None) -> set[date]:
     return {set_date + timedelta(days=n) for n in range((last - set_date).days + 1)}
 
 
+def item_days(set_date: date, due_date: date | None) -> set[date]:
+    """The evenings an item is done on: the class-evening rows it touches (bulk writers refresh these)."""
+    return _item_days(set_date, due_date)
+
+
 def _touched_by_flush(session: Session) -> tuple[dict[int, set[date]], dict[int, date], dict[int, set[int]]]:
     touched: dict[int, set[date]] = {}
     recaps: dict[int, date] = {}  # school -> from when

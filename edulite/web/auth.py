@@ -11,7 +11,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from edulite.auth import home_endpoint, login_required, login_throttle, sign_in, sign_out, verify
-from edulite.db import get_session
+from edulite.db import begin_writes, get_session, reads_first
 from edulite.i18n import LANG_COOKIE
 from edulite.models import User
 from edulite.school import audit as services
@@ -53,6 +53,7 @@ def login():
 
 
 @bp.post("/login")
+@reads_first
 def login_submit():
     """Check the password and start a fresh session; failures are counted per account and address."""
     form = LoginForm()
@@ -65,6 +66,9 @@ def login_submit():
         # The same page whichever limit was hit: it must not confirm that an account exists.
         raise TooManyRequests(retry_after=60)
     user = queries.user_by_username(get_session(), username=username)
+    # The read ends here: the password hash (PBKDF2, a large part of a second on purpose) runs with no
+    # transaction open, and the failure's audit row is a short write transaction of its own (#17).
+    begin_writes(get_session())
     if not verify(user, form.password.data):
         throttle.failed(username=username, address=address)
         services.audit_failed_login(get_session(), username=username, address=address)

@@ -6,7 +6,11 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+from edulite.db import RETRY_AFTER_SECONDS, is_busy
+from edulite.web.labels import BUSY_MESSAGE
 
 log = logging.getLogger(__name__)
 # Headers an error must keep: what is allowed instead, and when to try again.
@@ -22,6 +26,16 @@ def init_app(app: Flask) -> None:
     def _http(err):
         kept = {k: v for k, v in err.get_headers() if k in KEPT_HEADERS}
         return render_template("errors/error.html", code=err.code, reason=None), err.code, kept
+
+    @app.errorhandler(OperationalError)
+    def _database(err):
+        # A long write (an import, a backup) held SQLite's lock past the busy timeout: nothing was
+        # written, the request can simply be sent again (#17). Anything else is a real error.
+        if not is_busy(err):
+            return _unexpected(err)
+        log.warning("database busy: answered 503 to retry")
+        return (render_template("errors/error.html", code=503, reason="busy", busy_message=BUSY_MESSAGE), 503,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(Exception)
     def _unexpected(_err):

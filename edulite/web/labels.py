@@ -201,3 +201,10 @@ def init_app(app: Flask) -> None:
         location_label=location_label, location_word=location_word, activity_label=activity_label,
         activity_word=activity_word, rule_name=rule_name, rule_short_name=rule_short_name, state_name=state_name,
         day_kind_name=day_kind_name, weekday_labels=WEEKDAY_LABELS, weekday_short=WEEKDAY_SHORT)
+
+
+# The database was busy with a long write (an import) past the busy timeout: nothing was saved (#17).
+BUSY_MESSAGE = _l("Many changes are being saved at this moment. Nothing was lost: please try again in a few "
+                  "seconds.")
+BUSY_SAVE = _l("Many changes are being saved at this moment, so this entry was not saved yet. It is still "
+               "here: tap Save again in a few seconds.")

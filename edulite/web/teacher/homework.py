@@ -8,17 +8,18 @@ from babel.dates import format_skeleton
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 
 from edulite.auth import login_required
 from edulite.core.calendar import parse_iso_day
-from edulite.db import get_session
+from edulite.db import RETRY_AFTER_SECONDS, get_session, is_busy, reads_first
 from edulite.homework import queries as homework_queries
 from edulite.homework import service as homework
 from edulite.homework.history import item_history
 from edulite.homework.input import InvalidHomework, parse_homework
 from edulite.web import cache
 from edulite.web.htmx import render, wants_fragment
-from edulite.web.labels import homework_messages
+from edulite.web.labels import BUSY_SAVE, homework_messages
 from edulite.web.params import db_id
 from edulite.web.teacher import bp
 from edulite.web.teacher import entry as ef
@@ -130,6 +131,7 @@ def entry(class_id: int):
 
 @bp.post("/class/<int:class_id>")
 @login_required("teacher")
+@reads_first
 def entry_submit(class_id: int):
     """Save a new entry: 303 back to the page, or a fresh form and a homework-logged event for htmx."""
     form = ef.submitted_form(class_id, request.form)
@@ -144,6 +146,16 @@ def entry_submit(class_id: int):
         # Built only for the error page: a save that succeeds redirects and never shows it.
         cd = _class_day(class_id, ef.parse_day(request.form.get("set_date"), ef.school_today()))
         return _entry_page(cd, form, 422)
+    except OperationalError as error:
+        if not is_busy(error):
+            raise
+        # The write lock stayed taken (a long import) past the busy timeout: nothing was saved. The form
+        # comes back as typed, with a 503 and Retry-After (#17); htmx leaves the form on screen as it is.
+        get_session().rollback()
+        form.errors = {"form": [str(BUSY_SAVE)]}
+        cd = _class_day(class_id, ef.parse_day(request.form.get("set_date"), ef.school_today()))
+        body, status = _entry_page(cd, form, 503)
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return _done(class_id, data.set_date, _("Saved. Log the next one, or go back to your classes."))
 
 

@@ -1,0 +1,122 @@
+"""A teacher's save reads first and writes in a short transaction (ADR 0010), on SQLite and PostgreSQL.
+
+What the read half decided (the budget, R-HW-05; the retry check) must still hold when the write half
+runs: another save of the same class can commit in between. These tests put one there.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from edulite.db import get_db, phased_session, session_scope
+from edulite.homework import service as homework
+from edulite.homework import summary
+from edulite.homework.input import HomeworkInput, InvalidHomework
+from edulite.models import HomeworkItem
+from tests.db.test_homework_services import scope_of
+
+DAY = date(2026, 11, 17)  # a Tuesday; class3 is grade 3: 60 minutes of written homework (R-HW-02)
+
+
+def entry(world, **changes) -> HomeworkInput:
+    fields = {"class_id": world.class3.id, "subject_id": world.maths.id, "description": "练习册第3页",
+              "minutes": 40, "set_date": DAY}
+    return HomeworkInput(**(fields | changes))
+
+
+def _between_read_and_write(monkeypatch, app, meanwhile):
+    """Run meanwhile() (in its own transaction) after the save's read half, before its write half."""
+    real = homework.begin_writes
+    calls = []
+
+    def begin_writes(session):
+        if not calls:
+            calls.append(1)
+            with session_scope(app) as other:
+                meanwhile(other)
+        return real(session)
+
+    monkeypatch.setattr(homework, "begin_writes", begin_writes)
+    return calls
+
+
+def _items(app) -> int:
+    with session_scope(app) as s:
+        return s.exec(select(func.count()).select_from(HomeworkItem)).one()
+
+
+def test_a_save_that_another_save_pushed_over_the_cap_asks_for_confirmation_again(any_app, any_world,
+                                                                                     monkeypatch):
+    colleague = scope_of(any_world.colleague)
+    calls = _between_read_and_write(monkeypatch, any_app, lambda s: homework.log_homework(
+        s, scope=colleague, data=entry(any_world, subject_id=any_world.chinese.id), today=DAY))
+    session = phased_session(get_db(any_app))
+    try:
+        # Alone, 40 of 60 minutes: no confirmation needed when it was read. With the colleague's 40, 80.
+        with pytest.raises(InvalidHomework) as caught:
+            homework.log_homework(session, scope=scope_of(any_world.teacher), data=entry(any_world), today=DAY)
+    finally:
+        session.close()
+    assert calls and set(caught.value.problems) == {"confirm_over", "over_reason"}
+    assert _items(any_app) == 1
+
+
+def test_two_copies_of_one_retried_save_racing_each_other_save_it_once(any_app, any_world, monkeypatch):
+    teacher = scope_of(any_world.teacher)
+    _between_read_and_write(monkeypatch, any_app, lambda s: homework.log_homework(
+        s, scope=teacher, data=entry(any_world, minutes=20), today=DAY))
+    session = phased_session(get_db(any_app))
+    try:
+        saved = homework.log_homework(session, scope=teacher, data=entry(any_world, minutes=20), today=DAY)
+        assert saved.description == "练习册第3页"  # the copy saved first, answered again
+    finally:
+        session.close()
+    assert _items(any_app) == 1
+
+
+def test_a_save_whose_evening_did_not_change_writes_without_checking_again(any_app, any_world, monkeypatch):
+    budget_checks = []
+    real = homework._check_budget
+    monkeypatch.setattr(homework, "_check_budget", lambda *a, **k: budget_checks.append(1) or real(*a, **k))
+    session = phased_session(get_db(any_app))
+    try:
+        homework.log_homework(session, scope=scope_of(any_world.teacher), data=entry(any_world), today=DAY)
+        assert session.info["edulite_phase"] == "read"  # after the commit the request reads unlocked again
+    finally:
+        session.close()
+    assert budget_checks == [1] and _items(any_app) == 1
+
+
+def test_concurrent_saves_of_one_class_keep_its_evening_summary_exact(any_app, any_world):
+    """No lost update of a class-evening row: eight teachers' requests at once, each reading first."""
+    scopes = [scope_of(any_world.teacher), scope_of(any_world.colleague)]
+    subjects = [any_world.maths.id, any_world.chinese.id]
+    errors: list[BaseException] = []
+
+    def teacher(n: int) -> None:
+        try:
+            for k in range(4):
+                session = phased_session(get_db(any_app))
+                try:
+                    homework.log_homework(session, scope=scopes[n % 2], today=DAY, data=entry(
+                        any_world, subject_id=subjects[n % 2], minutes=1, description=f"第{n}-{k}题"))
+                finally:
+                    session.close()
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=teacher, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert _items(any_app) == 32
+    with session_scope(any_app) as s:
+        assert summary.verify(s) == []
+        (row,) = summary.stored(s, class_ids=[any_world.class3.id]).values()
+    assert row.counted == 32

@@ -1,0 +1,53 @@
+"""A teacher's save holds SQLite's write lock only for its write half (ADR 0010, issue #12).
+
+Signing the user in, the permission, the retry check and the budget run on the read engine, so
+other teachers' saves are not queued behind them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from edulite.db import get_db
+from tests.support.teacher import entry, items
+
+
+@pytest.fixture
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
+
+
+def _statements(app) -> list[tuple[bool, str]]:
+    """(inside the write lock?, statement) of every statement, on both engines."""
+    seen: list[tuple[bool, str]] = []
+    state = {"locked": False}
+
+    def execute(_conn, _cursor, statement, *_args):
+        if statement.startswith("BEGIN IMMEDIATE"):
+            state["locked"] = True
+        seen.append((state["locked"], statement))
+
+    def ended(_conn):
+        state["locked"] = False
+
+    db = get_db(app)
+    for engine in {db.engine(write=False), db.engine(write=True)}:
+        event.listen(engine, "before_cursor_execute", execute)
+        event.listen(engine, "commit", ended)
+        event.listen(engine, "rollback", ended)
+    return seen
+
+
+def test_a_save_reads_the_user_and_the_budget_before_taking_the_write_lock(app, teacher, world):
+    seen = _statements(app)
+    response = teacher.post(f"/teacher/class/{world.class3.id}", data=entry(world))
+    seen = list(seen)
+    assert response.status_code == 303 and len(items(app)) == 1
+    locked = [s for inside, s in seen if inside]
+    unlocked = [s for inside, s in seen if not inside]
+    assert any("FROM user" in s for s in unlocked) and not any("FROM user" in s for s in locked)
+    # The budget reads the class's items with their subjects' names (budget.class_items): before the lock.
+    assert any("JOIN subject" in s and "homework_item.description" in s for s in unlocked)
+    assert sum(s.startswith("BEGIN IMMEDIATE") for s in locked) == 1
+    assert len(locked) <= 22, locked

@@ -69,3 +69,7 @@ class Config:
     # Where `flask edulite backup` writes (empty: instance/backups) and how many copies it keeps.
     BACKUP_DIR = ""
     BACKUP_KEEP = 14
+    # The families' survey (#13): answers accepted per address and per class link (POST only). A class of
+    # 45 families answering in the same minute stays well inside; a script stuffing one class does not.
+    SURVEY_RATE_LIMIT_ADDRESS = "10 per minute;60 per day"
+    SURVEY_RATE_LIMIT_CLASS = "120 per minute;1000 per day"

@@ -173,7 +173,7 @@ def _survey(session: Session, classes: list[SchoolClass], days: list[date], rng:
             for n in range(rng.randint(6, 14)):
                 factor = rng.uniform(1.3, 1.7) if under else rng.uniform(0.8, 1.15)
                 minutes = max(0, min(360, round(counted * factor + rng.randint(-5, 10)))) if counted else rng.choice(
-                    (0, 0, 10, 15))
+                    (0, 0, 0, 0, 0, 10))
                 late = minutes > cap + 20 or rng.random() < 0.03
                 bands = ("22:00", "22:30", "23:00") if junior else ("21:00", "21:30", "22:00")
                 session.add(SurveyAnswer(

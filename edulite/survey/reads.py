@@ -120,3 +120,19 @@ def span_rows(s: SurveySpan) -> list[dict]:
     rows += [{"scope": "class", "class": c.klass.name, "grade": c.klass.grade, **figure_row(c.figures)}
              for c in s.classes]
     return rows
+
+
+SURVEY_COLUMNS = ("scope", "class", "grade", "answers", "too_few_answers", "on_time_percent", "median_minutes",
+                  "p90_minutes", "bedtime_kept_percent", "finished_percent", "asked_to_check_percent",
+                  "phone_used_percent", "logged_median_minutes", "reported_to_logged")
+
+
+def export_rows(session: Session, *, school_id: int, start: date, end: date,
+                class_ids: list[int] | None = None) -> list[dict]:
+    """The export's survey sheet: the same rows as the CLI (aggregates only; none under the floor).
+    With a class chosen, only that class's row."""
+    rows = span_rows(span(session, school_id=school_id, start=start, end=end))
+    if class_ids is None:
+        return rows
+    names = {c.name for c in loads.classes(session, school_id=school_id, class_ids=class_ids)}
+    return [r for r in rows if r["scope"] == "class" and r["class"] in names]

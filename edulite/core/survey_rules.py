@@ -81,9 +81,10 @@ def unique(answers: Iterable[Answer]) -> list[Answer]:
     return sorted(chosen.values(), key=_rank)
 
 
-def _rank(a: Answer) -> tuple[int, int, bool, str, bool, bool, date, int, str]:
+def _rank(a: Answer) -> tuple[int, int, bool, str, bool, bool, date, int, str, int, int, str, int]:
+    # Every field: two answers that differ in anything never tie, so the winner never depends on order.
     return (a.revision, a.minutes, a.finished, a.bedtime, a.asked_to_check, a.phone_used, a.evening, a.class_id,
-            a.device)
+            a.device, a.cap, a.logged, a.bedtime_limit, a.grade)
 
 
 def percentile(values: Sequence[int], share: float) -> int:

@@ -157,7 +157,7 @@ SURVEY_PARENTS_CHECK = {(4, 1)}
 
 
 def _survey(session: Session, classes: list[SchoolClass], days: list[date], rng: random.Random) -> dict:
-    """A survey link per class and two weeks of anonymous answers: 6 to 14 families an evening."""
+    """A survey link per class and four weeks of anonymous answers: 6 to 12 families an evening."""
     tokens = {}
     logged = {(r.class_id, r.day): (r.counted, r.cap) for r in session.exec(select(ClassDayLoad)).all()}
     for c in classes:
@@ -168,9 +168,9 @@ def _survey(session: Session, classes: list[SchoolClass], days: list[date], rng:
         under = (c.grade, number) in SURVEY_UNDERESTIMATED and c.school_id == classes[0].school_id
         checks = (c.grade, number) in SURVEY_PARENTS_CHECK and c.school_id == classes[0].school_id
         junior = c.grade >= 7
-        for day in days[-10:]:
+        for day in days:
             counted, cap = logged.get((c.id, day), (0, 0))
-            for n in range(rng.randint(6, 14)):
+            for n in range(rng.randint(6, 12)):
                 factor = rng.uniform(1.3, 1.7) if under else rng.uniform(0.8, 1.15)
                 minutes = max(0, min(360, round(counted * factor + rng.randint(-5, 10)))) if counted else rng.choice(
                     (0, 0, 0, 0, 0, 10))

@@ -19,7 +19,8 @@ from tests.e2e.test_charts import CHART_PAGES
 
 ROLES = {"teacher": "teacher", "principal": "principal", "district": "district", "admin": "admin"}
 # Arguments no page needs to be visited with: language switching, files and redirects are not pages.
-SKIP = {"auth.language", "auth.logout", "auth.index", "principal.export_file", "principal.class_qr", "parent.qr"}
+SKIP = {"auth.language", "auth.logout", "auth.index", "principal.export_file", "principal.class_qr", "parent.qr",
+        "principal.survey_qr"}
 HTMX = "[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]"
 # Flags the next htmx swap; __sameDocument shows it was a swap and not a page load.
 ARM = """() => {

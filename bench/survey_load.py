@@ -42,11 +42,11 @@ from edulite.db import get_db, session_scope, upgrade  # noqa: E402
 from edulite.models import District, School, SchoolClass, SurveyAnswer, SurveyLink  # noqa: E402
 
 PORT = 8131
-TOKEN = "bench-survey-token-0123456789abcd"
+TOKEN = "bench-survey-token-0123456789abcd"  # noqa: S105 (a link token of the throwaway database)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # the 303 after a save is the answer we want to see
+    def redirect_request(self, *_args, **_kwargs):  # the 303 after a save is the answer we want to see
         return None
 
 

@@ -81,12 +81,12 @@ def evenings(klass: links.SurveyClass) -> tuple[list[date], date]:
     return options, default
 
 
-def _page(klass, token, *, values=None, errors=None, status=200, done=False, message=None):
+def _page(klass, token, *, values=None, errors=None, status=200, done=False):
     options, default = evenings(klass)
     values = values or {"evening": default.isoformat()}
     response = current_app.make_response((render_template(
         "survey/form.html", klass=klass, token=token, evenings=options, values=values, errors=errors or {},
-        chips=MINUTE_CHIPS, bands=BEDTIME_BANDS, done=done, message=message,
+        chips=MINUTE_CHIPS, bands=BEDTIME_BANDS, done=done,
         floor=reads.floor_of(get_session(), school_id=klass.school_id, day=default)), status))
     response.cache_control.no_store = True  # a form with a CSRF token, behind a secret URL
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -51,6 +51,7 @@ def demo_command(if_empty: bool):
     click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}): teacher, principal, district, admin")
     if logins:
         click.echo(f"Parent page of 三年级(1)班: /c/{logins.parent_token}")
+        click.echo(f"Family survey of 三年级(1)班: /s/{logins.survey_token}")
 
 
 @edulite_cli.command("fetch-assets")

@@ -72,3 +72,8 @@ class Config:
     # Where `flask edulite backup` writes (empty: instance/backups) and how many copies it keeps.
     BACKUP_DIR = ""
     BACKUP_KEEP = 14
+    # The families' survey (#13): answers accepted per address and per class link (POST only). A class of
+    # 45 families answering in the same minute stays well inside; a script stuffing one class does not.
+    # Mobile carriers put many phones behind one address (CGNAT): the per-address limit is generous.
+    SURVEY_RATE_LIMIT_ADDRESS = "20 per minute;200 per day"
+    SURVEY_RATE_LIMIT_CLASS = "120 per minute;1000 per day"

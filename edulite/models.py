@@ -314,3 +314,53 @@ class SchoolDayLoad(SQLModel, table=True):
     day: date = Field(primary_key=True)
     over: int = 0  # active classes over their cap, on a school day
     logged: int = 0  # active classes with anything logged for the evening
+class SurveyLink(SQLModel, table=True):
+    """The unguessable, revocable token behind a class's anonymous homework-time survey (#13).
+
+    Its own token, not the parent page's: replacing one link must not break the other's printed QR code.
+    """
+
+    __tablename__ = "survey_link"
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    token: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One family's answer about one evening of one class. Anonymous: device is a keyed hash of a random
+    cookie (never the cookie itself), and no address, user agent, name or free text is stored.
+    A new answer from the same device for the same class and evening replaces the old one (the unique key)."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("class_id", "evening", "device"),
+                      Index("ix_survey_answer_school_evening", "school_id", "evening"))
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="school_class.id")
+    school_id: int = Field(foreign_key="school.id")
+    evening: date
+    device: str = Field(max_length=64)
+    minutes: int
+    finished: bool  # finished before the bedtime of R-HW-10
+    bedtime: str = Field(max_length=5)  # the band the child was in bed by, "HH:MM", or "later"
+    asked_to_check: bool  # R-HW-06
+    phone_used: bool  # R-HW-12
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyClosure(SQLModel, table=True):
+    """A principal closed the survey of one class (class_id set) or of the whole school (class_id empty).
+
+    Reopening deletes the row; the audit trail keeps who closed and reopened what and when."""
+
+    __tablename__ = "survey_closure"
+    __table_args__ = (UniqueConstraint("school_id", "scope"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    # "school" or "class:<id>", so that the unique key works where class_id would be NULL.
+    scope: str = Field(max_length=32)
+    class_id: int | None = Field(default=None, foreign_key="school_class.id")
+    closed_by: int | None = Field(default=None, foreign_key="user.id")
+    closed_at: datetime = Field(default_factory=utcnow)

@@ -13,16 +13,20 @@ from sqlmodel import Session
 from edulite.afterschool import alerts as afterschool
 from edulite.alerts import store
 from edulite.alerts.store import RecomputeResult
+from edulite.survey import alerts as survey
 
 
 def recompute_all(session: Session, *, school_id: int, start: date, end: date,
                   today: date | None = None) -> RecomputeResult:
-    """Homework alerts, then after-school alerts (R-AS-01..03), in the caller's transaction.
+    """Homework alerts, then after-school alerts (R-AS-01..03), then survey alerts (R-SV-01..03), in the
+    caller's transaction.
 
     today (default: the school's date) tells after-school service still to come from service missed.
     """
     result = store.recompute(session, school_id=school_id, start=start, end=end)
     other = afterschool.recompute(session, school_id=school_id, start=start, end=end, today=today)
-    return RecomputeResult(*(a + b for a, b in zip(
+    surveyed = survey.recompute(session, school_id=school_id, start=start, end=end)
+    return RecomputeResult(*(a + b + c for a, b, c in zip(
         (result.opened, result.reopened, result.updated, result.cleared),
-        (other.opened, other.reopened, other.updated, other.cleared), strict=True)))
+        (other.opened, other.reopened, other.updated, other.cleared),
+        (surveyed.opened, surveyed.reopened, surveyed.updated, surveyed.cleared), strict=True)))

@@ -1,3 +1,13 @@
 """Command modules beyond the basics in edulite/cli.py; each adds its commands to `edulite_cli` (base.py)."""
 
-from edulite.commands import accounts, afterschool, calendar, digest, imports, ops, rules, summaries  # noqa: F401
+from edulite.commands import (  # noqa: F401
+    accounts,
+    afterschool,
+    calendar,
+    digest,
+    imports,
+    ops,
+    rules,
+    summaries,
+    survey,  # noqa: F401
+)

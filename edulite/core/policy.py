@@ -166,6 +166,10 @@ _READERS: dict[str, Callable[[str, Any], Any]] = {
     "parent_words": _texts,
     "punitive_patterns": _patterns,
     "effective_from": _day,
+    "survey_min_answers": lambda k, v: _whole(k, v, 1, 1000),
+    "survey_over_evenings": lambda k, v: _whole(k, v, 1, 7),
+    "survey_check_share_max": lambda k, v: _whole(k, v, 0, 100),
+    "survey_bedtime_kept_min": lambda k, v: _whole(k, v, 0, 100),
 }
 # Maps whose keys are always every band or stage: a partial one can only mean "change these".
 _COMPLETE_MAPS = ("caps_school_day", "caps_weekend", "caps_holiday", "bedtime", "class_size_max")
@@ -197,6 +201,11 @@ class Policy:
     parent_words: tuple[str, ...] = PARENT_WORDS  # R-HW-06
     punitive_patterns: tuple[str, ...] = PUNITIVE_PATTERNS  # R-HW-08
     effective_from: date | None = None
+    # The family survey (#13): no figure rests on fewer answers (R-SV-00), and its alerts' thresholds.
+    survey_min_answers: int = 5  # R-SV-00
+    survey_over_evenings: int = 2  # R-SV-01
+    survey_check_share_max: int = 5  # R-SV-02, percent of answers
+    survey_bedtime_kept_min: int = 90  # R-SV-03, percent of answers
 
     def __post_init__(self) -> None:
         # Frozen copies: a caller mutating NATIONAL's caps would silently change every school.
@@ -301,6 +310,11 @@ def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
         ("after_school_end_latest", "R-AS-02", lambda a, b: a > b),
         ("after_school_min_minutes", "R-AS-01", lambda a, b: a < b),
         ("after_school_days_per_week", "R-AS-01", lambda a, b: a < b),
+        # Fewer answers behind a figure would tell more about fewer families (the privacy floor).
+        ("survey_min_answers", "R-SV-00", lambda a, b: a < b),
+        ("survey_over_evenings", "R-SV-01", lambda a, b: a > b),
+        ("survey_check_share_max", "R-SV-02", lambda a, b: a > b),
+        ("survey_bedtime_kept_min", "R-SV-03", lambda a, b: a < b),
     )
     for key, rule, looser in scalars:
         old, value = getattr(base, key), getattr(new, key)

@@ -16,5 +16,7 @@ HOMEWORK_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-HW-06", "R-HW-0
 AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
 # After-school rules judged on each day's service as a whole, not per session.
 AFTER_SCHOOL_DAY_RULES = ("R-AS-01", "R-AS-02")
+# Judged from the families' survey answers (#13) per class and week; recomputed when an answer arrives.
+SURVEY_RULES = ("R-SV-01", "R-SV-02", "R-SV-03")
 # Every stored alert's rule, in the order of POLICY.md (the inbox filters by these).
-ALERT_RULES = HOMEWORK_RULES + AFTER_SCHOOL_RULES
+ALERT_RULES = HOMEWORK_RULES + AFTER_SCHOOL_RULES + SURVEY_RULES

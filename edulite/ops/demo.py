@@ -16,6 +16,7 @@ from edulite.models import (
     AfterSchoolPlan,
     AfterSchoolSession,
     Assignment,
+    ClassDayLoad,
     ClassLink,
     District,
     HomeworkItem,
@@ -24,6 +25,8 @@ from edulite.models import (
     SchoolClass,
     SessionClass,
     Subject,
+    SurveyAnswer,
+    SurveyLink,
     User,
 )
 
@@ -44,6 +47,7 @@ class DemoLogins:
     password: str
     usernames: dict[str, str]
     parent_token: str
+    survey_token: str = ""
 
 
 def class_name(grade: int, number: int) -> str:
@@ -138,10 +142,47 @@ def build_demo(session: Session, *, password_hash: str, today: date, seed: int =
         session.add(link)
         tokens[c.name, c.school_id] = link.token
     session.flush()
+    survey_tokens = _survey(session, classes, days, rng)
     for school in (main, small):
         # The inbox should open full, as it would after four weeks of teachers' saves.
         recompute_all(session, school_id=school.id, start=days[0], end=today + timedelta(days=1))
-    return DemoLogins(DEMO_PASSWORD, logins, tokens[class_name(3, 1), main.id])
+    return DemoLogins(DEMO_PASSWORD, logins, tokens[class_name(3, 1), main.id],
+                      survey_tokens[class_name(3, 1), main.id])
+
+
+# Classes whose families report well over the logged minutes (R-SV-01), and one whose teacher asks
+# parents to check homework (R-SV-02), so the survey's pages show something on first start (#13).
+SURVEY_UNDERESTIMATED = {(3, 1), (5, 2), (7, 2)}
+SURVEY_PARENTS_CHECK = {(4, 1)}
+
+
+def _survey(session: Session, classes: list[SchoolClass], days: list[date], rng: random.Random) -> dict:
+    """A survey link per class and four weeks of anonymous answers: 6 to 12 families an evening."""
+    tokens = {}
+    logged = {(r.class_id, r.day): (r.counted, r.cap) for r in session.exec(select(ClassDayLoad)).all()}
+    for c in classes:
+        link = SurveyLink(class_id=c.id, token=secrets.token_urlsafe(24))
+        session.add(link)
+        tokens[c.name, c.school_id] = link.token
+        number = int(c.name.split("(")[1].split(")")[0])
+        under = (c.grade, number) in SURVEY_UNDERESTIMATED and c.school_id == classes[0].school_id
+        checks = (c.grade, number) in SURVEY_PARENTS_CHECK and c.school_id == classes[0].school_id
+        junior = c.grade >= 7
+        for day in days:
+            counted, cap = logged.get((c.id, day), (0, 0))
+            for n in range(rng.randint(6, 12)):
+                factor = rng.uniform(1.3, 1.7) if under else rng.uniform(0.8, 1.15)
+                minutes = max(0, min(360, round(counted * factor + rng.randint(-5, 10)))) if counted else rng.choice(
+                    (0, 0, 0, 0, 0, 10))
+                late = minutes > cap + 20 or rng.random() < 0.03
+                bands = ("22:00", "22:30", "23:00") if junior else ("21:00", "21:30", "22:00")
+                session.add(SurveyAnswer(
+                    class_id=c.id, school_id=c.school_id, evening=day, device=f"demo-{c.id}-{day}-{n}",
+                    minutes=minutes, finished=not late, bedtime=bands[1 if late else 0] if rng.random() > 0.02
+                    else bands[2], asked_to_check=rng.random() < (0.2 if checks else 0.005),
+                    phone_used=rng.random() < 0.04))
+    session.flush()
+    return tokens
 
 
 def _classes(session, school, grades, rng, per_grade=None) -> list[SchoolClass]:

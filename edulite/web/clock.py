@@ -6,12 +6,12 @@ without it, today is the local date where the school is (calendar.today_in, load
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app, g, has_request_context
 from sqlmodel import Session
 
-from edulite.core.calendar import parse_iso_day, today_in
+from edulite.core.calendar import parse_iso_day, today_in, zone_of
 from edulite.homework import loads
 
 
@@ -39,3 +39,8 @@ def school_today(session: Session, school_id: int) -> date:
 def local_today() -> date:
     """Today in the deployment's default zone, for pages and commands that span schools."""
     return today_in_zone(current_app.config["DEFAULT_TIMEZONE"])
+
+
+def local_hour(zone: str | None) -> int:
+    """The hour of the day in the named zone (the survey's default evening starts at 18:00)."""
+    return datetime.now(zone_of(zone)).hour

@@ -8,6 +8,7 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.reports import district
 from edulite.reports import week as dashboard
+from edulite.survey import district as survey_district
 from edulite.web import cache
 from edulite.web.clock import local_today
 from edulite.web.params import week_context, whole
@@ -36,8 +37,10 @@ def overview():
         pages = max(1, -(-len(rows) // PAGE_SIZE))
         page = min(max(whole(request.args.get("page")) or 1, 1), pages)
         shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        survey = cache.cached(("district-survey",) + key[1:], lambda: survey_district.district_week(
+            session, district_id=g.scope.district_id, start=week["start"], end=week["end"]))
         return render_template("district/overview.html", rows=shown, total=len(rows), week=week, sort=sort,
-                               page=page, pages=pages)
+                               page=page, pages=pages, survey=survey)
 
     return cache.page(key, render)
 

@@ -52,6 +52,9 @@ RULE_NAMES = {
     "R-AS-01": _l("After-school service: too few days or too short"),
     "R-AS-02": _l("After-school service ends outside the allowed window"),
     "R-AS-03": _l("New lesson taught during after-school service"),
+    "R-SV-01": _l("Families report more than the cap while the logged load stays within it"),
+    "R-SV-02": _l("Families say a teacher asked them to check, grade or sign homework"),
+    "R-SV-03": _l("Too few pupils in bed by bedtime, as families report"),
 }
 # The badges of the after-school pages, which already say "after-school" around them.
 RULE_SHORT_NAMES = {"R-AS-01": _l("Too short"), "R-AS-02": _l("End time outside the window"),
@@ -195,12 +198,33 @@ def after_school_hint(policy: Policy) -> str:
              least=policy.after_school_min_minutes)
 
 
+# The families' survey form (#13), by the code edulite/survey/input.py or the view returns.
+SURVEY_MESSAGES = {
+    "evening_choose": _l("Choose one of the evenings shown."),
+    "minutes_missing": _l("Choose or enter the minutes written homework took."),
+    "minutes_number": _l("Enter the minutes as a whole number, for example 40."),
+    "minutes_too_long": _l("More than 6 hours (360 minutes) is not plausible for one evening; please check."),
+    "bedtime_choose": _l("Choose when your child was in bed."),
+    "bedtime_too_early": _l("A bedtime before 18:00 is not plausible; please check."),
+    "yes_no": _l("Choose yes or no."),
+    "csrf": _l("Your form expired. Please send it again."),
+    "cookie": _l("Your phone did not keep this page's cookie. Please send the answer again."),
+    "closed": _l("The school has closed this survey for now. Thank you."),
+}
+
+
+def survey_messages(errors: Mapping[str, str]) -> dict[str, str]:
+    """The message next to each refused field of the survey form, in the reader's language."""
+    return {name: _word(SURVEY_MESSAGES, code) for name, code in errors.items()}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         kinds=tuple(KIND_LABELS), locations=tuple(LOCATION_LABELS), kind_label=kind_label, kind_word=kind_word,
         location_label=location_label, location_word=location_word, activity_label=activity_label,
         activity_word=activity_word, rule_name=rule_name, rule_short_name=rule_short_name, state_name=state_name,
         day_kind_name=day_kind_name, weekday_labels=WEEKDAY_LABELS, weekday_short=WEEKDAY_SHORT)
+    app.jinja_env.globals.update(survey_messages=survey_messages)
 
 
 # The database was busy with a long write (an import) past the busy timeout: nothing was saved (#17).

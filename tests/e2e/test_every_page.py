@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from edulite.db import session_scope
-from edulite.models import AfterSchoolSession, Alert, HomeworkItem, School, SchoolClass, User
+from edulite.models import AfterSchoolSession, Alert, HomeworkItem, School, SchoolClass, SurveyLink, User
 from edulite.ops.demo import DEMO_PASSWORD
 from tests.e2e.conftest import login, sign_out
 from tests.e2e.server import today_local
@@ -19,7 +19,8 @@ from tests.e2e.test_charts import CHART_PAGES
 
 ROLES = {"teacher": "teacher", "principal": "principal", "district": "district", "admin": "admin"}
 # Arguments no page needs to be visited with: language switching, files and redirects are not pages.
-SKIP = {"auth.language", "auth.logout", "auth.index", "principal.export_file", "principal.class_qr", "parent.qr"}
+SKIP = {"auth.language", "auth.logout", "auth.index", "principal.export_file", "principal.class_qr", "parent.qr",
+        "principal.survey_qr"}
 HTMX = "[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]"
 # Flags the next htmx swap; __sameDocument shows it was a swap and not a page load.
 ARM = """() => {
@@ -60,8 +61,10 @@ def _arguments(app, today: str, token: str) -> dict[str, dict]:
                       .order_by(col(HomeworkItem.id).desc())).first()
         alert = s.exec(select(Alert).where(Alert.school_id == school.id)).first()
         session = s.exec(select(AfterSchoolSession).where(AfterSchoolSession.school_id == school.id)).first()
+        survey_token = s.exec(select(SurveyLink.token).where(SurveyLink.class_id == klass.id,
+                                                             col(SurveyLink.revoked_at).is_(None))).first()
         common = {"class_id": klass.id, "item_id": item.id, "alert_id": alert.id, "session_id": session.id,
-                  "school_id": school.id, "token": token, "week": today, "day": today}
+                  "school_id": school.id, "token": token, "week": today, "day": today, "survey_token": survey_token}
     return dict.fromkeys((*ROLES, "parent"), common)
 
 
@@ -76,7 +79,7 @@ def _pages(app, args: dict[str, dict]) -> dict[str, list[tuple[str, str]]]:
                 continue
             view = app.view_functions[rule.endpoint]
             roles = getattr(view, "roles", None)
-            if rule.endpoint.startswith("parent."):
+            if rule.endpoint.startswith(("parent.", "survey.")):  # the survey (#13) opens from a link too
                 audience = ["parent"]
             elif roles is None:
                 continue  # public pages (sign-in) are visited by the sign-in tests

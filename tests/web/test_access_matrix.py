@@ -2,7 +2,8 @@
 
 The audience comes from the view itself, never from a hand-kept list: `login_required(*roles)` leaves
 `.roles` on the view (no roles: any signed-in user), the `parent` blueprint is the read-only class page
-opened with a link token, and `auth` is public. A route that is none of these, or whose URL takes an
+opened with a link token, the `survey` blueprint the families' survey opened with its own link token
+(GET and POST, #13), and `auth` is public. A route that is none of these, or whose URL takes an
 argument missing from ARGS, fails here, so a new route cannot slip through unchecked.
 """
 
@@ -19,7 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from edulite import create_app
 from edulite.db import get_db, session_scope
-from edulite.models import AfterSchoolSession, Alert, Assignment, ClassLink, SchoolClass, User, utcnow
+from edulite.models import AfterSchoolSession, Alert, Assignment, ClassLink, SchoolClass, SurveyLink, User, utcnow
 from tests.conftest import base_config
 from tests.support.factories import PASSWORD, TEST_HASH_METHOD, add_item
 
@@ -45,6 +46,7 @@ ARGS = {
     "week": (FIXED_DAY, FIXED_DAY),
     "week_start": (FIXED_DAY, FIXED_DAY),
     "code": ("en", "en"),
+    "survey_token": (lambda w: w.survey_token, lambda w: w.revoked_survey_token),
 }
 # Caller -> username in the world (None: not signed in). "parent" opened the class link first.
 CALLERS = {
@@ -75,7 +77,8 @@ def audience(app, rule) -> tuple[str, tuple[str, ...]] | None:
     if hasattr(view, "roles"):
         return "roles", tuple(view.roles) or ALL_ROLES
     blueprint = rule.endpoint.rpartition(".")[0]
-    return {"parent": ("parent", ()), "auth": ("public", ())}.get(blueprint)
+    # The family survey (#13): anyone holding a live survey link may answer; a dead link is a 404.
+    return {"parent": ("parent", ()), "auth": ("public", ()), "survey": ("survey", ())}.get(blueprint)
 
 
 def unknown_args(rule) -> list[str]:
@@ -130,6 +133,10 @@ def extend_world(app, world):
         s.add(Assignment(teacher_id=far_teacher.id, class_id=far_class.id, subject_id=world.maths.id))
         revoked = ClassLink(class_id=world.class1.id, token="revoked-token-class1-0123456789abcd", revoked_at=utcnow())
         s.add(revoked)
+        s.add(SurveyLink(class_id=world.class3.id, token="survey-token-class3-0123456789abc"))
+        s.add(SurveyLink(class_id=world.class3.id, token="revoked-survey-class3-0123456789ab", revoked_at=utcnow()))
+        world.survey_token, world.revoked_survey_token = ("survey-token-class3-0123456789abc",
+                                                          "revoked-survey-class3-0123456789ab")
         world.far_class, world.far_teacher, world.revoked_token = far_class, far_teacher, revoked.token
     with session_scope(app) as s:
         world.own_item = add_item(s, world, day=FIXED_DAY, minutes=20)
@@ -157,7 +164,7 @@ def plan(kind: str, roles: tuple[str, ...], methods: list[str], has_scope: bool)
             role = ROLE_OF.get(caller)
             if kind == "public":
                 steps.append((caller, "own", method, "public"))
-            elif kind == "parent":
+            elif kind in ("parent", "survey"):
                 steps.append((caller, "own", method, "allowed"))
                 steps += [(caller, "other", method, "gone")] if has_scope else []
             elif role is None:

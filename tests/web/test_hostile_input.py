@@ -136,3 +136,27 @@ def test_dates_at_the_ends_of_the_calendar_get_a_page_or_a_404_never_a_500(app, 
                              (teacher, f"/teacher/class/{world.class3.id}?day={far}"),
                              (principal, f"/c/{world.link.token}?week={far}")):
             assert client.get(path).status_code in (200, 404, 422), path
+
+
+SURVEY_FIELDS = st.dictionaries(st.sampled_from(["evening", "minutes", "minutes_other", "finished", "bedtime",
+                                                 "asked_to_check", "phone_used", "csrf_token"]), PAYLOADS, max_size=8)
+
+
+@FAST
+@given(fields=SURVEY_FIELDS)
+def test_the_family_survey_survives_any_input_and_stores_only_a_whole_valid_answer(app, world, fields):
+    from tests.support.survey import TOKEN, add_survey_link
+    app.config.update(SURVEY_RATE_LIMIT_ADDRESS="100000 per minute", SURVEY_RATE_LIMIT_CLASS="100000 per minute")
+    with session_scope(app, write=False) as s:
+        from edulite.models import SurveyLink
+        if s.exec(select(SurveyLink)).first() is None:
+            add_survey_link(app, world.class3)
+    client = app.test_client()
+    client.get(f"/s/{TOKEN}")  # the device cookie
+    before = _counts(app)
+    response = client.post(f"/s/{TOKEN}", data=fields)
+    assert response.status_code in (303, 422), (fields, response.status_code)
+    body = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body and "<img src=x" not in body
+    if response.status_code == 422:
+        assert _counts(app) == before, fields

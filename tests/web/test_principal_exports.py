@@ -55,7 +55,7 @@ def test_the_excel_loads_sheet_equals_the_loads_command_and_items_and_alerts_hav
     response = principal.get(f"/principal/exports/file?{RANGE}&format=xlsx")
     assert "attachment" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert book.sheetnames == ["Loads", "Items", "Alerts"]
+    assert book.sheetnames == ["Loads", "Items", "Alerts", "Family survey"]
     header, *rows = list(book["Loads"].values)
     col = {name: i for i, name in enumerate(header)}
     exported = {(r[col["Class"]], r[col["Date"]].date().isoformat()): (r[col["Counted minutes"]], r[col["Cap"]])

@@ -13,8 +13,10 @@ from sqlalchemy import event
 
 from edulite.core.calendar import week_start
 from edulite.db import get_db, session_scope
-from edulite.models import Assignment, HomeworkItem, School, SchoolClass
+from edulite.models import Assignment, HomeworkItem, School, SchoolClass, SurveyAnswer
 from tests.support.factories import PASSWORD, add_item
+from tests.support.survey import TOKEN as SURVEY_TOKEN
+from tests.support.survey import add_survey_link
 
 TODAY = date(2026, 11, 19)  # a Thursday
 MON = week_start(TODAY)
@@ -35,6 +37,9 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "CSV export": ("principal", f"/principal/exports/file?from={MON}&to={sunday}&format=csv&table=loads"),
         "district overview": ("supervisor", f"/district/?week={MON}"),
         "district school": ("supervisor", f"/district/school/{world.school.id}?week={MON}"),
+        "survey form": ("", f"/s/{SURVEY_TOKEN}"),
+        "CSV survey export": ("principal", f"/principal/exports/file?from={MON}&to={sunday}&format=csv&table=survey"),
+        "teacher class page": ("teacher", f"/teacher/class/{world.class3.id}"),
     }
 
 
@@ -75,6 +80,10 @@ def grow(app, world) -> None:
                 s.add(HomeworkItem(class_id=klass.id, subject_id=world.maths.id, teacher_id=world.teacher.id,
                                    set_date=MON + timedelta(days=d), minutes=15 + n, graded=d % 2 == 0,
                                    due_date=MON + timedelta(days=d + 3) if n % 4 == 0 else None))
+                # Families answer the survey too (#13): its pages read answers per school, not per class.
+                s.add(SurveyAnswer(class_id=klass.id, school_id=world.school.id, evening=MON + timedelta(days=d),
+                                   device=f"grow-{n}", minutes=30 + n, finished=True, bedtime="21:00",
+                                   asked_to_check=False, phone_used=False))
         for n in range(5):
             school = School(name=f"加校{n}", district_id=world.district.id)
             s.add(school)
@@ -91,6 +100,7 @@ def test_statements_per_page_do_not_grow_with_classes_items_or_schools(app, worl
     app.config["PAGE_CACHE_ENTRIES"] = cache_entries
     with session_scope(app) as s:
         add_item(s, world, day=MON, minutes=20)
+    add_survey_link(app, world.class3)
     small = statements(app, world)
     grow(app, world)
     assert statements(app, world) == small

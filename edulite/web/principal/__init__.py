@@ -17,4 +17,5 @@ from edulite.web.principal import (  # noqa: E402, F401
     exports,
     records,
     settings,
+    survey,
 )

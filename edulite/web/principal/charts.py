@@ -6,7 +6,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from edulite.core import charts
+from edulite.core.charts_survey import estimate_chart
 from edulite.reports.week import ClassWeek, GradeTrend, WeekView
+from edulite.survey.reads import SurveySpan
 from edulite.web.principal.common import day_label_lines
 
 
@@ -39,3 +41,23 @@ def trend_chart(trend: GradeTrend) -> dict:
         labels=[format_date(w, "M/d") for w in trend.weeks],
         series={grade_name(g): values for g, values in trend.averages.items()}, caps=caps,
         y_title=_("Average minutes per school day"))
+
+
+def survey_chart(span: SurveySpan) -> dict | None:
+    """Logged against reported minutes, one point per class with enough answers (#13); None if none has."""
+    points: dict[str, list[tuple[float, float]]] = {}
+    caps: dict[int, list[int]] = {}
+    for c in span.classes:
+        f = c.figures
+        if f.enough and f.median is not None and f.logged_median is not None:
+            points.setdefault(grade_name(c.klass.grade), []).append((f.logged_median, f.median))
+            cap = span.caps.get(c.klass.class_id)
+            if cap:
+                caps.setdefault(cap, []).append(c.klass.grade)
+    if not points:
+        return None
+    cap_lines = {f"{_('Cap')} · {grades_label(tuple(sorted(set(grades))))}": cap
+                 for cap, grades in sorted(caps.items())}
+    return estimate_chart(points=points, caps=cap_lines, diagonal_label=_("As logged"),
+                          x_title=_("Logged minutes (teachers' estimate)"),
+                          y_title=_("Reported minutes (families' median)"))

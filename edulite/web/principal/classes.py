@@ -16,9 +16,14 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.school import admin as school_admin
+from edulite.survey.links import link_states as survey_links_of
 from edulite.web.principal import bp
 from edulite.web.principal.common import school_id, school_today
 from edulite.web.principal.forms import AssignmentForm, ClassForm, choices
+
+
+def survey_url(token: str) -> str:
+    return f"{request.host_url}s/{token}"
 
 
 def parent_url(token: str) -> str:
@@ -109,8 +114,12 @@ def assignment_delete(assignment_id: int):
 @login_required("principal")
 def settings_links():
     """List each class's parent link and QR code, with a button to replace the link."""
+    session = get_session()
+    survey_closed, survey_links = survey_links_of(session, school_id=school_id())
     return render_template("principal/settings_links.html", parent_url=parent_url,
-                           classes=school_admin.class_settings(get_session(), school_id=school_id()))
+                           classes=school_admin.class_settings(session, school_id=school_id()),
+                           survey_closed=survey_closed, survey={s.class_id: s for s in survey_links},
+                           survey_url=survey_url)
 
 
 @bp.post("/settings/links/<int:class_id>")

@@ -13,18 +13,22 @@ from edulite.db import get_session
 from edulite.reports import class_day as class_days
 from edulite.reports import week as reads
 from edulite.school.queries import school_name
+from edulite.survey import reads as survey_reads
 from edulite.web import cache
 from edulite.web.htmx import wants_fragment
 from edulite.web.principal import bp
-from edulite.web.principal.charts import trend_chart, week_charts
+from edulite.web.principal.charts import survey_chart, trend_chart, week_charts
 from edulite.web.principal.common import parse_day, parse_week, school_id, school_today
 
 
 def week_context(session, week, today) -> dict:
     view = reads.week_view(session, school_id=school_id(), start=week, today=today)
     trend = reads.grade_trend(session, school_id=school_id(), through=week, today=today)
+    survey = survey_reads.span(session, school_id=school_id(), start=week, end=week + timedelta(days=7))
     return {"view": view, "trend": trend, "class_charts": week_charts(view), "trend_chart": trend_chart(trend),
-            "prev_week": week - timedelta(days=7), "next_week": week + timedelta(days=7), "today": today}
+            "prev_week": week - timedelta(days=7), "next_week": week + timedelta(days=7), "today": today,
+            "survey": survey, "survey_chart": survey_chart(survey),
+            "survey_alerts": survey_reads.week_alerts(session, school_id=school_id(), week=week)}
 
 
 @bp.get("/")

@@ -13,13 +13,14 @@ from edulite.core.calendar import week_start
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.reports import exports
+from edulite.survey import reads as survey_reads
 from edulite.web import cache
 from edulite.web.labels import DAY_KIND_LABELS, KIND_MINUTES, KIND_WORDS, LOCATION_WORDS, STATE_LABELS, in_words
 from edulite.web.params import whole
 from edulite.web.principal import bp
 from edulite.web.principal.common import parse_day, school_id, school_today
 
-TABLES = ("loads", "items", "alerts")
+TABLES = ("loads", "items", "alerts", "survey")
 
 
 def labels() -> dict[str, str]:
@@ -33,7 +34,18 @@ def labels() -> dict[str, str]:
         "graded": _("Graded"), "withdrawn": _("Withdrawn"), "updated_at": _("Last changed (UTC)"),
         "rule_id": _("Rule"), "figure": _("Figure"), "limit": _("Limit"), "detail": _("Detail"),
         "state": _("State"), "current": _("Still found"), "note": _("Note"),
+        **survey_labels(),
     }
+
+
+def survey_labels() -> dict[str, str]:
+    """The survey sheet's columns (#13): aggregates only, an empty cell where there are too few answers."""
+    return {"scope": _("Scope"), "answers": _("Answers"), "too_few_answers": _("Too few answers"),
+            "on_time_percent": _("Within the cap (%)"), "median_minutes": _("Median minutes"),
+            "p90_minutes": _("90th percentile minutes"), "bedtime_kept_percent": _("In bed by bedtime (%)"),
+            "finished_percent": _("Finished before bedtime (%)"), "asked_to_check_percent": _("Asked to check (%)"),
+            "phone_used_percent": _("Phone used (%)"), "logged_median_minutes": _("Logged minutes (median)"),
+            "reported_to_logged": _("Reported ÷ logged")}
 
 
 def _value_names() -> dict[str, dict]:
@@ -41,7 +53,9 @@ def _value_names() -> dict[str, dict]:
     return {
         "day_kind": in_words(DAY_KIND_LABELS), "kind": in_words(KIND_WORDS), "location": in_words(LOCATION_WORDS),
         "state": in_words(STATE_LABELS),
-        **dict.fromkeys(("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn", "current"),
+        "scope": {"school": _("School"), "grade": _("Grade"), "class": _("Class")},
+        **dict.fromkeys(("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn", "current",
+                         "too_few_answers"),
                         yes_no),
     }
 
@@ -100,7 +114,8 @@ def export_file():
     span = {"school_id": school_id(), "start": values["first"], "end": values["last"] + timedelta(days=1),
             "class_ids": [values["class_id"]] if values["class_id"] else None}
     builders = {"loads": (exports.load_rows, exports.LOAD_COLUMNS), "items": (exports.item_rows, exports.ITEM_COLUMNS),
-                "alerts": (exports.alert_rows, exports.ALERT_COLUMNS)}
+                "alerts": (exports.alert_rows, exports.ALERT_COLUMNS),
+                "survey": (survey_reads.export_rows, survey_reads.SURVEY_COLUMNS)}
     stem = f"edulite-{values['first']}-{values['last']}"
     key = ("export", school_id(), values["first"], values["last"], values["class_id"], values["format"],
            values["table"], str(get_locale()), school_today(session), g.data_version)
@@ -109,7 +124,7 @@ def export_file():
         body = cache.cached(key, lambda: exports.to_csv(columns, labels(), localised(build(session, **span))))
         mime, name = "text/csv; charset=utf-8", f"{stem}-{values['table']}.csv"
     else:
-        titles = {"loads": _("Loads"), "items": _("Items"), "alerts": _("Alerts")}
+        titles = {"loads": _("Loads"), "items": _("Items"), "alerts": _("Alerts"), "survey": _("Family survey")}
         body = cache.cached(key, lambda: exports.to_xlsx([
             (titles[t], builders[t][1], labels(), localised(builders[t][0](session, **span))) for t in TABLES]))
         mime, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"

@@ -17,6 +17,7 @@ from edulite.homework import queries as homework_queries
 from edulite.homework import service as homework
 from edulite.homework.history import item_history
 from edulite.homework.input import InvalidHomework, parse_homework
+from edulite.survey import reads as survey_reads
 from edulite.web import cache
 from edulite.web.htmx import render, wants_fragment
 from edulite.web.labels import BUSY_SAVE, homework_messages
@@ -56,8 +57,11 @@ def _entry_page(cd, form: ef.EntryForm, status: int = 200, fragment: str = "teac
                 notice: str | None = None):
     """The class page (or one of its fragments) with the form as given and its budget preview."""
     sources = homework_queries.copy_sources(get_session(), scope=g.scope, class_id=cd.class_id, day=cd.day)
+    # What families report (#13) sits beside the meter on the class page; the live preview does without.
+    survey = None if fragment == "teacher/_meter_preview.html" else survey_reads.teacher_figures(
+        get_session(), school_id=g.scope.school_id, class_id=cd.class_id, today=ef.school_today())
     return render("teacher/entry.html", fragment, status, cd=cd, form=form, check=ef.budget_check(form, cd),
-                  sources=sources, today=ef.school_today(), quick=ef.QUICK_MINUTES, notice=notice)
+                  sources=sources, today=ef.school_today(), quick=ef.QUICK_MINUTES, notice=notice, survey=survey)
 
 
 def _back_url(class_id: int, day: date) -> str:

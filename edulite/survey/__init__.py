@@ -1,0 +1,1 @@
+"""The anonymous homework-time survey of families (#13): links, answers, indicators and R-SV alerts."""

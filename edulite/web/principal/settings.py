@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from edulite.auth import login_required
@@ -89,4 +89,5 @@ def settings_calendar_submit():
     days = [(form.first.data + timedelta(days=n), parse_day_kind(form.kind.data), form.note.data.strip() or None)
             for n in range((last - form.first.data).days + 1)]
     set_calendar_days(session, school_id=school_id(), days=days, user_id=g.user.id)
+    flash(_("Calendar saved: %(n)d day(s) marked; loads and alerts follow.", n=len(days)))
     return redirect(url_for("principal.settings_calendar"), 303)

@@ -180,6 +180,17 @@ class CalendarDay(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=100)
 
 
+class NationalDay(SQLModel, table=True):
+    """A statutory holiday or adjusted working day (调休) of the national calendar, loaded from the
+    `holidays` library by `flask edulite update-holidays`: the default every school's calendar starts
+    from; a school's own CalendarDay of the same date wins (#14)."""
+
+    __tablename__ = "national_day"
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=16)  # holiday or school_day (a weekend made a working day)
+    name: str = Field(default="", max_length=100)
+
+
 class AfterSchoolPlan(SQLModel, table=True):
     """One weekday of a school's after-school plan for a term (一校一案)."""
 

@@ -1,5 +1,6 @@
 """Cleared alerts keep who cleared them, when and why; records know when they were signed early, and
-addenda signed for changes made after signing (#14).
+addenda signed for changes made after signing; the national calendar of statutory holidays and 调休
+working days that schools' calendars start from (#14).
 
 Revision ID: 0006
 Revises: 0003
@@ -35,10 +36,17 @@ def upgrade() -> None:
         sa.Column("signed_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_record_addendum_record_id", "record_addendum", ["record_id"])
+    op.create_table(
+        "national_day",
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+    )
     op.create_index("ix_record_addendum_school_id", "record_addendum", ["school_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("national_day")
     op.drop_index("ix_record_addendum_school_id", table_name="record_addendum")
     op.drop_index("ix_record_addendum_record_id", table_name="record_addendum")
     op.drop_table("record_addendum")

@@ -264,3 +264,21 @@ def test_the_class_day_page_and_the_parent_page_show_the_share_a_spread_item_car
     parent = _text(parent_page(client))
     tue = parent.split('id="day-2026-11-17"')[1].split("</section>")[0]
     assert "读书笔记" in tue and "60 分钟，分 3 晚，今晚约 20" in tue
+
+
+def test_the_calendar_settings_say_whether_each_day_comes_from_the_national_calendar_or_the_school(
+        app, world, principal):
+    from edulite.core.calendar import DayKind
+    from edulite.school import holidays
+    from edulite.school.settings import set_calendar_days
+
+    app.config["TODAY"] = date(2026, 12, 20)
+    with session_scope(app) as s:
+        holidays.update(s, years=[2027])
+        set_calendar_days(s, school_id=world.school.id, user_id=world.principal.id,
+                          days=[(date(2027, 2, 10), DayKind.SCHOOL_DAY, "本校提前开学")])
+    page = _text(principal.get("/principal/settings/calendar"))
+    new_year = page.split("Fri 1/1 2027")[1].split("</tr>")[0]
+    assert "National calendar" in new_year and "元旦" in new_year
+    own = page.split("Wed 2/10 2027")[1].split("</tr>")[0]
+    assert "School (instead of the national 春节（补假）)" in own and "本校提前开学" in own

@@ -232,6 +232,7 @@ def clear_cause_name(code: str | None) -> str:
 def init_trust_labels(app: Flask) -> None:
     app.jinja_env.globals.update(tab_name=tab_name, clear_cause_name=clear_cause_name)
     init_share_words(app)
+    init_grade_names(app)
 
 
 def share_words(minutes: int, set_date, due_date, evening) -> str:
@@ -257,3 +258,17 @@ ALERT_DONE = {
 
 def alert_done(action: str) -> str:
     return _word(ALERT_DONE, action)
+
+
+# Grades as schools name them, as class names do (三年级(1)班, 初一(1)班): never "7年级" (#14).
+GRADE_LABELS = {1: _l("Grade 1"), 2: _l("Grade 2"), 3: _l("Grade 3"), 4: _l("Grade 4"), 5: _l("Grade 5"),
+                6: _l("Grade 6"), 7: _l("Grade 7"), 8: _l("Grade 8"), 9: _l("Grade 9")}
+
+
+def grade_name(grade: int | str) -> str:
+    number = int(grade)
+    return str(GRADE_LABELS[number]) if number in GRADE_LABELS else _("Grade %(grade)d", grade=number)
+
+
+def init_grade_names(app: Flask) -> None:
+    app.jinja_env.globals.update(grade_name=grade_name)

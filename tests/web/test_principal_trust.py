@@ -177,7 +177,7 @@ def test_entries_changed_after_signing_show_before_and_after_and_an_addendum_is_
         add_item(s, world, day=MON, minutes=15)
     page = _text(principal.get(WEEK))
     assert 'id="changed-after-signing"' in page
-    assert re.search(r"三年级\(1\)班 · Mon 11/16: <del>40</del> → <strong>55</strong>", page)
+    assert re.search(r"三年级\(1\)班 · Mon, Nov 16: <del>40</del> → <strong>55</strong>", page)
 
     blank = principal.post(WEEK + "/addendum", data={"note": "  "})
     assert blank.status_code == 422 and "Write what the changes were" in _text(blank)
@@ -278,7 +278,33 @@ def test_the_calendar_settings_say_whether_each_day_comes_from_the_national_cale
         set_calendar_days(s, school_id=world.school.id, user_id=world.principal.id,
                           days=[(date(2027, 2, 10), DayKind.SCHOOL_DAY, "本校提前开学")])
     page = _text(principal.get("/principal/settings/calendar"))
-    new_year = page.split("Fri 1/1 2027")[1].split("</tr>")[0]
+    new_year = page.split("Fri, Jan 1 2027")[1].split("</tr>")[0]
     assert "National calendar" in new_year and "元旦" in new_year
-    own = page.split("Wed 2/10 2027")[1].split("</tr>")[0]
+    own = page.split("Wed, Feb 10 2027")[1].split("</tr>")[0]
     assert "School (instead of the national 春节（补假）)" in own and "本校提前开学" in own
+
+
+# --- wording ------------------------------------------------------------------------------------------------------
+
+def test_grades_are_named_as_class_names_are_and_never_7_nianji(app, world, signed_in):
+    chinese = _text(signed_in("principal").get("/principal/alerts"))
+    assert ">初一</option>" in chinese and ">三年级</option>" in chinese and "7年级" not in chinese
+    english = _text(signed_in("principal", lang="en").get("/principal/alerts"))
+    assert ">Grade 7</option>" in english
+
+
+def test_the_policy_page_names_one_school_one_policy_in_the_readers_language(signed_in):
+    english = _text(signed_in("principal", lang="en").get("/principal/settings"))
+    assert "One school, one policy" in english and "一校一策" not in english
+    assert "一校一策" in _text(signed_in("principal").get("/principal/settings"))
+
+
+def test_chinese_pages_write_dates_one_way_and_the_digest_has_no_english(app, world, signed_in):
+    from edulite.alerts.digest import DigestAlert
+    from edulite.commands.digest import render
+
+    page = _text(signed_in("principal").get(f"/principal/classes/{world.class3.id}/2026-11-17"))
+    assert "11月17日周二" in page and "周二 11/17" not in page
+    with app.test_request_context():
+        subject, body = render("测试小学", TUE, [DigestAlert("R-HW-02", "三年级(1)班", TUE, "70", "60", "数学", "")])
+    assert "11月17日周二" in subject and "Open the alerts inbox" not in body and "2026-11-17" not in body

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 
 from edulite.core import charts
 from edulite.reports.week import ClassWeek, GradeTrend, WeekView
+from edulite.web import labels
 from edulite.web.principal.common import day_label_lines
 
 
 def grade_name(grade: int) -> str:
-    return _("Grade %(grade)d", grade=grade)
+    return labels.grade_name(grade)
 
 
 def grades_label(grades: tuple[int, ...]) -> str:

@@ -308,3 +308,13 @@ def test_chinese_pages_write_dates_one_way_and_the_digest_has_no_english(app, wo
     with app.test_request_context():
         subject, body = render("测试小学", TUE, [DigestAlert("R-HW-02", "三年级(1)班", TUE, "70", "60", "数学", "")])
     assert "11月17日周二" in subject and "Open the alerts inbox" not in body and "2026-11-17" not in body
+
+
+def test_the_teachers_pages_show_the_share_a_spread_item_carries_that_evening(app, world, signed_in):
+    with session_scope(app) as s:
+        add_item(s, world, day=MON, minutes=60, due=MON + timedelta(days=3), description="读书笔记")
+    teacher = signed_in("teacher")
+    entry = _text(teacher.get(f"/teacher/class/{world.class3.id}?day=2026-11-17"))
+    assert "60 分钟，分 3 晚，今晚约 20" in entry
+    today = _text(teacher.get("/teacher/?day=2026-11-17"))
+    assert "60 分钟，分 3 晚，今晚约 20" in today

@@ -29,6 +29,7 @@ install-dev: $(VENV)/bin/python
 run: install
 	$(PY) -m edulite.ops.instance
 	$(FLASK) edulite init
+	$(FLASK) edulite update-holidays
 	$(FLASK) edulite demo --if-empty
 	@echo ""
 	@echo "  Edulite is starting on http://$(HOST):$(PORT)/"

@@ -180,6 +180,17 @@ class CalendarDay(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=100)
 
 
+class NationalDay(SQLModel, table=True):
+    """A statutory holiday or adjusted working day (调休) of the national calendar, loaded from the
+    `holidays` library by `flask edulite update-holidays`: the default every school's calendar starts
+    from; a school's own CalendarDay of the same date wins (#14)."""
+
+    __tablename__ = "national_day"
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=16)  # holiday or school_day (a weekend made a working day)
+    name: str = Field(default="", max_length=100)
+
+
 class AfterSchoolPlan(SQLModel, table=True):
     """One weekday of a school's after-school plan for a term (一校一案)."""
 
@@ -240,6 +251,11 @@ class Alert(SQLModel, table=True):
     acted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # When recomputation last stopped finding the breach, whose write did it and why (a CLEAR_CAUSES
+    # code); kept when the breach is found again, so the alert's life stays readable (#14).
+    cleared_at: datetime | None = None
+    cleared_by: int | None = Field(default=None, foreign_key="user.id")
+    cleared_cause: str | None = Field(default=None, max_length=16)
 
 
 class ClassLink(SQLModel, table=True):
@@ -265,6 +281,26 @@ class InspectionRecord(SQLModel, table=True):
     figures: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     signed_by: int | None = Field(default=None, foreign_key="user.id")
     signed_at: datetime | None = None
+    # Ticked "sign early": signed before the week's last school day was over (#14).
+    signed_early: bool = False
+
+
+class RecordAddendum(SQLModel, table=True):
+    """A principal's signed note on changes made to a week after its record was signed (补充说明, #14).
+
+    figures: the week's figures at the addendum, which later changes are compared with; changes: the
+    class-days that differed (class, day, before, after) when it was signed.
+    """
+
+    __tablename__ = "record_addendum"
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="inspection_record.id", index=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    figures: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    changes: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    signed_by: int = Field(foreign_key="user.id")
+    signed_at: datetime = Field(default_factory=utcnow)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -63,7 +63,7 @@ def engine_alerts(session: Session, *, school_id: int, start: date, end: date,
 
 
 def recompute(session: Session, *, school_id: int, start: date, end: date,
-              today: date | None = None) -> RecomputeResult:
+              today: date | None = None, actor_id: int | None = None, cause: str = "after_school") -> RecomputeResult:
     """Recompute R-AS-01..03 for the weeks around [start, end) in the caller's transaction.
 
     today defaults to the school's date; a day counts as missing service only once it is over,
@@ -74,7 +74,7 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
     found = engine_alerts(session, school_id=school_id, start=first, end=stop, today=today - timedelta(days=1))
     query = select(Alert).where(Alert.school_id == school_id, col(Alert.rule_id).in_(rule_ids.AFTER_SCHOOL_RULES),
                                 Alert.day >= first, Alert.day < stop)
-    result = sync(session, school_id=school_id, found=found, stored_query=query)
+    result = sync(session, school_id=school_id, found=found, stored_query=query, actor_id=actor_id, cause=cause)
     session.flush()
     rows = session.exec(query).all()
     _carry_over_actions(rows)

@@ -48,6 +48,7 @@ class DigestAlert:
     limit: str | None
     subject: str | None
     detail: str
+    cleared: bool = False  # an edit made it go away since; still listed, as raised that day (#14)
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,15 @@ def in_quiet_hours(hour: int, start: int, end: int) -> bool:
 
 
 def new_alerts(session: Session, *, school_id: int, day: date, zone: ZoneInfo) -> list[DigestAlert]:
-    """Alerts first found on day (local time) that are still found, in the order the inbox shows them."""
+    """Alerts first found on day (local time), in the order the inbox shows them; those an edit has
+    cleared since are listed too, marked cleared (#14): the principal hears of every alert raised."""
     # Stored stamps are UTC; SQLite keeps them without a zone, so compare in UTC too.
     first = datetime.combine(day, time(0), zone).astimezone(UTC)
     query = (select(Alert, SchoolClass.name).outerjoin(SchoolClass, SchoolClass.id == Alert.class_id)
-             .where(Alert.school_id == school_id, col(Alert.current).is_(True), Alert.created_at >= first,
+             .where(Alert.school_id == school_id, Alert.created_at >= first,
                     Alert.created_at < first + timedelta(days=1))
              .order_by(Alert.rule_id, Alert.day, SchoolClass.name, Alert.id))
-    return [DigestAlert(a.rule_id, name, a.day, a.figure, a.limit, a.subject, a.detail)
+    return [DigestAlert(a.rule_id, name, a.day, a.figure, a.limit, a.subject, a.detail, not a.current)
             for a, name in session.exec(query).all()]
 
 

@@ -17,14 +17,16 @@ from edulite.survey import alerts as survey
 
 
 def recompute_all(session: Session, *, school_id: int, start: date, end: date,
-                  today: date | None = None) -> RecomputeResult:
+                   today: date | None = None, actor_id: int | None = None,
+                   cause: str = "recomputed") -> RecomputeResult:
     """Homework alerts, then after-school alerts (R-AS-01..03), then survey alerts (R-SV-01..03), in the
     caller's transaction.
 
     today (default: the school's date) tells after-school service still to come from service missed.
     """
-    result = store.recompute(session, school_id=school_id, start=start, end=end)
-    other = afterschool.recompute(session, school_id=school_id, start=start, end=end, today=today)
+    result = store.recompute(session, school_id=school_id, start=start, end=end, actor_id=actor_id, cause=cause)
+    other = afterschool.recompute(session, school_id=school_id, start=start, end=end, today=today,
+                                  actor_id=actor_id, cause=cause)
     surveyed = survey.recompute(session, school_id=school_id, start=start, end=end)
     return RecomputeResult(*(a + b + c for a, b, c in zip(
         (result.opened, result.reopened, result.updated, result.cleared),

@@ -57,3 +57,21 @@ def import_calendar_command(file: str, school_name: str):
         count = set_calendar_days(session, school_id=school.id, user_id=None,
                                   days=[(v["date"], v["kind"], v["note"]) for _n, v in rows])
     click.echo(f"Calendar of {school_name}: {count} day(s) set.")
+
+
+@edulite_cli.command("update-holidays", help="""Load China's statutory holidays and adjusted working days (调休)
+for each --year (default: this year and the next) from the `holidays` library, as the calendar every school
+starts from; a school's own calendar days still win. Loads and alerts are judged again over the changed days.
+A year without any 调休 working day is reported as provisional: its schedule is probably not published yet.""")
+@click.option("--year", "years", type=int, multiple=True, help="A year to load (repeat for several).")
+def update_holidays_command(years: tuple[int, ...]):
+    from datetime import date
+
+    from edulite.school import holidays
+
+    chosen = list(years) or [date.today().year, date.today().year + 1]
+    with db.session_scope() as session:
+        reports = holidays.update(session, years=chosen)
+    for r in reports:
+        note = " (provisional: no 调休 working days published yet)" if r.provisional else ""
+        click.echo(f"{r.year}: {r.holidays} holiday(s), {r.workdays} adjusted working day(s){note}.")

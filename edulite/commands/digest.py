@@ -16,12 +16,14 @@ from edulite.alerts import digest
 from edulite.commands.base import edulite_cli
 from edulite.core.calendar import parse_iso_day
 from edulite.models import School
+from edulite.web.principal.common import day_label
 
 
 def render(school: str, day: date, alerts: list[digest.DigestAlert]) -> tuple[str, str]:
     """Subject and body in the installation's default language (the schools' language)."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("%(school)s: %(n)d new alerts on %(day)s", school=school, n=len(alerts), day=day.isoformat())
+        # The date as every Chinese page writes it (#14), not ISO: the digest is read, not parsed.
+        subject = _("%(school)s: %(n)d new alerts on %(day)s", school=school, n=len(alerts), day=day_label(day))
         return subject, render_template("principal/digest.txt", school=school, day=day, alerts=alerts)
 
 

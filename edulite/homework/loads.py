@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
-from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
+from edulite.core.calendar import DayKind, SchoolCalendar, parse_day_kind, today_in
 from edulite.core.policy import NATIONAL, Policy, cap_for, tighten
-from edulite.models import CalendarDay, ClassDayLoad, PolicyVersion, School, SchoolClass
+from edulite.models import CalendarDay, ClassDayLoad, NationalDay, PolicyVersion, School, SchoolClass
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,16 @@ def forget_reads(session: Session) -> None:
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
     def build() -> SchoolCalendar:
         rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
-        return SchoolCalendar({day: parse_day_kind(kind) for day, kind in rows})
+        # The national holidays and 调休 days first, the school's own days over them (#14).
+        return SchoolCalendar({**national_calendar(session), **{day: parse_day_kind(kind) for day, kind in rows}})
 
     return _memo(session, ("calendar", school_id), build)
+
+
+def national_calendar(session: Session) -> dict[date, DayKind]:
+    """The statutory holidays and adjusted working days (national_day), read once per transaction."""
+    return _memo(session, ("national",), lambda: {day: parse_day_kind(kind) for day, kind in session.exec(
+        select(NationalDay.day, NationalDay.kind)).all()})
 
 
 def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:

@@ -83,7 +83,7 @@ def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, bef
     audit(session, user_id=scope.user_id, school_id=klass.school_id, action=f"homework_{action}",
           entity="homework_item", entity_id=item.id, before=before, after=after)
     alerts.recompute(session, school_id=klass.school_id, start=span[0], end=span[1] + timedelta(days=1),
-                     class_ids=[klass.id])
+                     class_ids=[klass.id], actor_id=scope.user_id, cause="homework")
     session.commit()
     return item
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, or_, select
 
 from edulite.core.calendar import SchoolCalendar, parse_day_kind
 from edulite.core.policy import NATIONAL, Policy, parse_hhmm, tighten
+from edulite.homework import loads as homework_loads
 from edulite.models import AfterSchoolSession, Alert, CalendarDay, PolicyVersion, School, SchoolClass, SchoolDayLoad
 
 
@@ -116,12 +117,13 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
             or_(col(Alert.day).is_(None), (Alert.day >= start) & (Alert.day < end)))
         .group_by(Alert.school_id)).all())
     # Most schools override no day of a given week: their school days are worked out once.
-    plain = SchoolCalendar({})
+    national = homework_loads.national_calendar(session)  # statutory holidays and 调休 days (#14)
+    plain = SchoolCalendar(national)
     plain_days = (set(plain.school_days(start, min(end, today))), plain.is_school_day(today))
     out = []
     for sid, name in schools:
         if sid in overrides:
-            calendar = SchoolCalendar({d: parse_day_kind(k) for d, k in overrides[sid].items()})
+            calendar = SchoolCalendar({**national, **{d: parse_day_kind(k) for d, k in overrides[sid].items()}})
             school_days, today_is_school_day = set(calendar.school_days(start, min(end, today))), \
                 calendar.is_school_day(today)
         else:

@@ -2,6 +2,9 @@
 
 Load rows are built exactly as `flask edulite loads` builds them (edulite.homework.loads.class_loads), so an
 export and the command agree to the minute. Column labels come from the caller (the interface language).
+
+Moments (changed, raised, cleared) are in the school's time, as the pages show them; the caller names the
+zone in the column header (ZONED_COLUMNS). A spread item carries its total and its per-evening share (#14).
 """
 
 from __future__ import annotations
@@ -9,19 +12,25 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
-from edulite.homework import counting, loads
+from edulite.core.share import per_evening
+from edulite.homework import budget, counting, loads
 from edulite.models import Alert, HomeworkItem, SchoolClass, Subject, User
 
 LOAD_COLUMNS = ("class", "grade", "date", "day_kind", "counted_minutes", "cap", "over", *rules.KINDS)
 ITEM_COLUMNS = ("class", "grade", "subject", "teacher", "set_date", "due_date", "description", "kind", "required",
-                "location", "minutes", "counts_toward_cap", "no_homework", "graded", "withdrawn", "updated_at")
-ALERT_COLUMNS = ("rule_id", "class", "date", "figure", "limit", "subject", "detail", "state", "current", "note")
+                "location", "minutes", "counts_toward_cap", "no_homework", "graded", "withdrawn", "updated_at",
+                "evenings", "minutes_per_evening", "over_cap_reason", "created_at")
+ALERT_COLUMNS = ("rule_id", "class", "date", "figure", "limit", "subject", "detail", "state", "current", "note",
+                 "raised_at", "acted_by", "acted_at", "cleared_at", "cleared_by", "cleared_cause")
+# Columns holding a moment in the school's time zone: their header names the zone.
+ZONED_COLUMNS = ("updated_at", "created_at", "raised_at", "acted_at", "cleared_at")
 MAX_DAYS = 400
 
 
@@ -44,26 +53,47 @@ def item_rows(session: Session, *, school_id: int, start: date, end: date,
              .order_by(HomeworkItem.set_date, SchoolClass.grade, SchoolClass.name, Subject.name, HomeworkItem.id))
     if class_ids is not None:
         query = query.where(col(HomeworkItem.class_id).in_(class_ids))
+    zone = budget.school_zone(session, school_id=school_id)
     return [{"class": name, "grade": grade, "subject": subject, "teacher": teacher, "set_date": i.set_date,
              "due_date": i.due_date, "description": i.description, "kind": i.kind, "required": i.required,
              "location": i.location, "minutes": i.minutes,
              "counts_toward_cap": counting.counts(i),
-             "no_homework": i.no_homework, "graded": i.graded, "withdrawn": i.withdrawn, "updated_at": i.updated_at}
+             "no_homework": i.no_homework, "graded": i.graded, "withdrawn": i.withdrawn,
+             "updated_at": _local(i.updated_at, zone), "created_at": _local(i.created_at, zone),
+             "evenings": len(rules.evening_dates(i.set_date, i.due_date)),
+             "minutes_per_evening": per_evening(i.minutes, i.set_date, i.due_date),
+             "over_cap_reason": i.over_cap_reason}
             for i, name, grade, subject, teacher in session.exec(query).all()]
+
+
+def _local(moment: datetime | None, zone) -> datetime | None:
+    """A stored UTC moment in the school's zone (SQLite hands it back without its zone)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone)
 
 
 def alert_rows(session: Session, *, school_id: int, start: date, end: date,
                class_ids: list[int] | None = None) -> list[dict]:
     """Alerts dated in [start, end) plus the undated ones (class size), in any state."""
-    query = (select(Alert, SchoolClass.name).outerjoin(SchoolClass, SchoolClass.id == Alert.class_id)
+    actor, clearer = aliased(User), aliased(User)
+    query = (select(Alert, SchoolClass.name, actor.display_name, clearer.display_name)
+             .outerjoin(SchoolClass, SchoolClass.id == Alert.class_id)
+             .outerjoin(actor, actor.id == Alert.acted_by).outerjoin(clearer, clearer.id == Alert.cleared_by)
              .where(Alert.school_id == school_id,
                     (col(Alert.day).is_(None)) | ((Alert.day >= start) & (Alert.day < end)))
              .order_by(Alert.day, Alert.rule_id, SchoolClass.name, Alert.id))
     if class_ids is not None:
         query = query.where(col(Alert.class_id).in_(class_ids))
+    zone = budget.school_zone(session, school_id=school_id)
     return [{"rule_id": a.rule_id, "class": name, "date": a.day, "figure": a.figure, "limit": a.limit,
-             "subject": a.subject, "detail": a.detail, "state": a.state, "current": a.current, "note": a.note}
-            for a, name in session.exec(query).all()]
+             "subject": a.subject, "detail": a.detail, "state": a.state, "current": a.current, "note": a.note,
+             "raised_at": _local(a.created_at, zone), "acted_by": acted_by, "acted_at": _local(a.acted_at, zone),
+             "cleared_at": _local(a.cleared_at, zone), "cleared_by": cleared_by,
+             "cleared_cause": a.cleared_cause if a.cleared_at else None}
+            for a, name, acted_by, cleared_by in session.exec(query).all()]
 
 
 def _cell(value):

@@ -53,6 +53,7 @@ class PublishedItem:
     due: date  # the given due date, else the next school day after the set date
     evenings: int
     no_homework: bool
+    due_date: date | None = None  # as the teacher gave it: with set_date, it spreads the minutes (R-HW-02)
 
     @property
     def counted(self) -> bool:
@@ -72,6 +73,9 @@ class PublicDay:
     verdict: str
     items: tuple[PublishedItem, ...]
     is_today: bool
+    # Items set on an earlier day and still being done this evening: their share makes up part of the
+    # day's total, so the day lists them too (#14).
+    carried: tuple[PublishedItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ def verdict(*, grade: int, counted: int, cap: int, has_items: bool, school_day: 
 def _published(row: tuple, calendar) -> PublishedItem:
     iid, subject, text, kind, required, location, minutes, set_date, due, last, empty = row
     return PublishedItem(iid, subject, text, kind, bool(required), location, minutes, set_date,
-                         due or calendar.next_school_day(set_date), (last - set_date).days + 1, bool(empty))
+                         due or calendar.next_school_day(set_date), (last - set_date).days + 1, bool(empty), due)
 
 
 def class_week(session: Session, *, klass: LinkedClass, start: date, today: date) -> ClassWeek:
@@ -168,8 +172,11 @@ def class_week(session: Session, *, klass: LinkedClass, start: date, today: date
     published = [_published(row, calendar) for row in week_items(session, class_id=klass.class_id,
                                                                   start=start, end=end)]
     by_day: dict[date, list[PublishedItem]] = {}
+    carried: dict[date, list[PublishedItem]] = {}
     for item in published:
         by_day.setdefault(item.set_date, []).append(item)
+        for n in range(1, item.evenings):
+            carried.setdefault(item.set_date + timedelta(days=n), []).append(item)
     all_days = []
     for load in class_load.days:
         mine = tuple(by_day.get(load.date, ()))
@@ -178,7 +185,7 @@ def class_week(session: Session, *, klass: LinkedClass, start: date, today: date
             load.date, load.day_kind, load.counted, load.cap, load.over,
             verdict(grade=klass.grade, counted=load.counted, cap=load.cap, has_items=bool(mine),
                     school_day=school_day, day=load.date, today=today),
-            mine, load.date == today))
+            mine, load.date == today, tuple(carried.get(load.date, ()))))
     shown = tuple(d for d in all_days if d.day_kind is DayKind.SCHOOL_DAY or d.items or d.counted)
     policy = loads.policy_in_force(session, school_id=klass.school_id,
                                    day=min(max(today, start), end - timedelta(days=1)))

@@ -87,7 +87,8 @@ def save_class(session: Session, *, school_id: int, user_id: int, class_id: int 
     session.flush()
     audit(session, user_id=user_id, school_id=school_id, action="class_saved", entity="class", entity_id=klass.id,
           before=before, after={"name": name, "grade": grade, "headcount": headcount})
-    alerts.recompute(session, school_id=school_id, start=today, end=today + timedelta(days=1), class_ids=[klass.id])
+    alerts.recompute(session, school_id=school_id, start=today, end=today + timedelta(days=1), class_ids=[klass.id],
+                     actor_id=user_id, cause="class")
     session.commit()
     return klass
 

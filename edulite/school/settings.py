@@ -87,6 +87,7 @@ def set_calendar_days(session: Session, *, school_id: int, days: Iterable[tuple[
     if wanted:
         # A day that changes kind changes its cap and whether it needs after-school service: judge again.
         session.flush()
-        recompute_all(session, school_id=school_id, start=min(wanted), end=max(wanted) + timedelta(days=1))
+        recompute_all(session, school_id=school_id, start=min(wanted), end=max(wanted) + timedelta(days=1),
+                      actor_id=user_id, cause="calendar")
     session.commit()
     return len(wanted)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from edulite.core.policy import Policy, parse_hhmm
 from edulite.core.rules import Alert
+from edulite.core.share import evening_share
 from edulite.homework.input import InvalidHomework
 
 # Dictionaries keep their order: it is the order of the chips on the teacher's form.
@@ -225,6 +226,7 @@ def init_app(app: Flask) -> None:
         activity_word=activity_word, rule_name=rule_name, rule_short_name=rule_short_name, state_name=state_name,
         day_kind_name=day_kind_name, weekday_labels=WEEKDAY_LABELS, weekday_short=WEEKDAY_SHORT)
     app.jinja_env.globals.update(survey_messages=survey_messages)
+    init_trust_labels(app)
 
 
 # The database was busy with a long write (an import) past the busy timeout: nothing was saved (#17).
@@ -232,3 +234,72 @@ BUSY_MESSAGE = _l("Many changes are being saved at this moment. Nothing was lost
                   "seconds.")
 BUSY_SAVE = _l("Many changes are being saved at this moment, so this entry was not saved yet. It is still "
                "here: tap Save again in a few seconds.")
+
+
+# --- #14: alerts that clear, records signed early or changed after signing, flash messages -------------
+
+TAB_LABELS = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved"),
+              "cleared": _l("Cleared"), "all": _l("All")}
+# Why an alert stopped being found: the write that ran the recomputation (edulite.alerts.store.CLEAR_CAUSES).
+CLEAR_CAUSE_LABELS = {
+    "homework": _l("the class-day came back within the rules after a homework edit"),
+    "import": _l("the class-day came back within the rules after an import"),
+    "calendar": _l("the day's kind changed in the school calendar"),
+    "policy": _l("the policy in force changed"),
+    "class": _l("the class's details changed"),
+    "after_school": _l("the after-school service changed"),
+    "recomputed": _l("no longer found when the alerts were judged again"),
+}
+
+
+def tab_name(tab: str) -> str:
+    return _word(TAB_LABELS, tab)
+
+
+def clear_cause_name(code: str | None) -> str:
+    return _word(CLEAR_CAUSE_LABELS, code or "recomputed")
+
+
+def init_trust_labels(app: Flask) -> None:
+    app.jinja_env.globals.update(tab_name=tab_name, clear_cause_name=clear_cause_name)
+    init_share_words(app)
+    init_grade_names(app)
+
+
+def share_words(minutes: int, set_date, due_date, evening) -> str:
+    """An item's minutes as an evening's list shows them: the share that evening carries when spread."""
+    found = evening_share(minutes, set_date, due_date, evening)
+    if not found.spread:
+        return _("%(n)d min", n=found.total)
+    return _("%(total)d min over %(n)d evenings, about %(share)d this evening", total=found.total, n=found.evenings,
+             share=found.tonight)
+
+
+def init_share_words(app: Flask) -> None:
+    app.jinja_env.globals.update(share_words=share_words)
+
+
+# What happened, in words, after a principal acts on an alert (#14).
+ALERT_DONE = {
+    "acknowledge": _l("Marked as noted (已知悉): it stays on record under \"Acknowledged\"."),
+    "resolve": _l("Resolved: your note is kept with the alert."),
+    "reopen": _l("Reopened: the alert is open again."),
+}
+
+
+def alert_done(action: str) -> str:
+    return _word(ALERT_DONE, action)
+
+
+# Grades as schools name them, as class names do (三年级(1)班, 初一(1)班): never "7年级" (#14).
+GRADE_LABELS = {1: _l("Grade 1"), 2: _l("Grade 2"), 3: _l("Grade 3"), 4: _l("Grade 4"), 5: _l("Grade 5"),
+                6: _l("Grade 6"), 7: _l("Grade 7"), 8: _l("Grade 8"), 9: _l("Grade 9")}
+
+
+def grade_name(grade: int | str) -> str:
+    number = int(grade)
+    return str(GRADE_LABELS[number]) if number in GRADE_LABELS else _("Grade %(grade)d", grade=number)
+
+
+def init_grade_names(app: Flask) -> None:
+    app.jinja_env.globals.update(grade_name=grade_name)

@@ -115,7 +115,7 @@ def test_the_digest_arrives_by_email_and_at_the_robot_once(app, runner, smtp, ro
     assert "测试小学 2026-11-16 email: sent" in result.output and "webhook: sent" in result.output
     ((recipients, content),) = smtp.messages
     assert recipients == ["head@school.test"]
-    assert message_from_string(content, policy=default)["Subject"].startswith("测试小学：2026-11-16 新增预警 2 条")
+    assert message_from_string(content, policy=default)["Subject"].startswith("测试小学：11月16日周一 新增预警 2 条")
     ((path, content_type, payload),) = robot.received
     assert path.startswith("/robot/send") and content_type.startswith("application/json")
     assert payload["msgtype"] == "markdown" and "测试小学" in payload["markdown"]["title"]

@@ -37,9 +37,12 @@ def test_logging_writes_the_item_its_revision_its_audit_entry_and_alerts_togethe
                                      confirm_over=True, reason="复习")
     with session_scope(any_app) as s:
         assert s.get(HomeworkItem, item.id).over_cap_reason == "复习"
-        assert count(s, HomeworkRevision) == 2 and count(s, AuditEntry) == 2
+        assert count(s, HomeworkRevision) == 2 and count(s, AuditEntry) == 3
         (alert,) = s.exec(select(Alert).where(Alert.rule_id == "R-HW-02")).all()
         assert (alert.figure, alert.limit, alert.day) == ("70", "60", DAY)
+        # The third entry: the alert the second item raised, under the teacher whose entry raised it (#14).
+        raised = s.exec(select(AuditEntry).where(AuditEntry.action == "alert_raised")).one()
+        assert (raised.entity_id, raised.user_id) == (alert.id, any_world.teacher.id)
 
 
 def test_a_teacher_of_another_subject_is_forbidden_and_nothing_is_written(any_app, any_world):

@@ -39,9 +39,10 @@ def test_the_principal_sees_real_charts_changes_week_and_acknowledges_an_alert(d
     alert_id = int(card.get_attribute("id").removeprefix("alert-"))
     card.locator("summary").click()
     card.locator("textarea").fill("已与年级组沟通")
-    card.get_by_role("button", name="确认").click()
+    card.get_by_role("button", name="已知悉").click()
     updated = page.locator(f"#alert-{alert_id}")
-    expect(updated.locator(".badge.state-acknowledged")).to_have_text("已确认")
+    expect(updated.locator(".badge.state-acknowledged")).to_have_text("已知悉")
+    expect(updated.locator(".flash")).to_contain_text("已标记为“已知悉”")
     expect(updated.locator(".note")).to_contain_text("已与年级组沟通")
     with session_scope(demo_live_server.app, write=False) as s:
         row = s.exec(select(Alert).where(Alert.id == alert_id)).one()

@@ -43,7 +43,7 @@ def test_an_item_shows_subject_description_type_requirement_minutes_and_due_date
         add_item(s, world, day=MON, minutes=10, kind="reading", required=False, description="课外阅读")
     html = page(client, lang="en").get_data(as_text=True)
     assert re.search(r"数学</strong> <span class=\"desc\">练习册第12页", html)
-    assert "Written" in html and "Required" in html and "about 15 min" in html
+    assert "Written" in html and "Required" in html and "15 min over 2 evenings, about 8 this evening" in html
     assert "due Wed, Nov 18" in html
     assert "Reading" in html and "Optional" in html and "about 10 min, not counted" in html
     # Without a due date the item is due the next school day: Friday's is due on Monday.
@@ -154,12 +154,13 @@ def test_a_bad_week_parameter_shows_this_week(client, world, today, bad):
     assert "11月16日周一 至 11月22日周日" in response.get_data(as_text=True)
 
 
-def test_an_item_set_last_week_and_still_being_done_is_listed_once(app, client, world):
+def test_an_item_set_last_week_and_still_being_done_is_listed_under_each_evening_it_carries(app, client, world):
+    # #14: the days' totals count its share, so each of those days lists it, with that evening's share.
     with session_scope(app) as s:
         add_item(s, world, day=date(2026, 11, 12), minutes=60, due=WED, description="手抄报")
     html = page(client).get_data(as_text=True)
-    assert html.count("手抄报") == 1
-    assert "此前布置、这一周继续完成" in html and "11月12日周四布置" in html and "分 6 个晚上完成" in html
+    assert html.count("手抄报") == 2  # Monday and Tuesday of this week
+    assert "11月12日周四布置" in html and "60 分钟，分 6 晚，今晚约 10" in html
 
 
 def test_a_finished_week_gives_its_school_day_average(app, client, world, today):

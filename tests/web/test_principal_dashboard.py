@@ -80,7 +80,7 @@ def test_the_trend_chart_has_one_line_per_grade_and_one_per_distinct_cap(princip
         add_item(s, world, day=MON, minutes=30)
     config = _chart(principal.get("/principal/?week=2026-11-16").get_data(as_text=True), "chart-trend")
     labels = [d["label"] for d in config["data"]["datasets"]]
-    assert labels[:3] == ["1年级", "3年级", "7年级"] and len(labels) == 6
+    assert labels[:3] == ["一年级", "三年级", "初一"] and len(labels) == 6
 
 
 def test_the_page_reads_without_javascript(principal, app, world):

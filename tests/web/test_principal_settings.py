@@ -144,7 +144,7 @@ def test_assigning_a_teacher_replaces_the_subjects_teacher_and_only_this_schools
 def test_replacing_a_parent_link_revokes_the_old_token_and_serves_a_qr_code_of_the_new_one(principal, app, world):
     old = world.link.token
     assert old in principal.get("/principal/settings/links").get_data(as_text=True)
-    assert principal.post(f"/principal/settings/links/{world.class3.id}").status_code == 303
+    assert principal.post(f"/principal/settings/links/{world.class3.id}", data={"confirm": "1"}).status_code == 303
     with session_scope(app, write=False) as s:
         links = s.exec(select(ClassLink).where(ClassLink.class_id == world.class3.id)
                        .order_by(col(ClassLink.id))).all()

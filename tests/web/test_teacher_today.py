@@ -66,7 +66,7 @@ def test_a_multi_evening_entry_shows_this_evenings_share(app, teacher, world):
     with session_scope(app) as s:
         add_item(s, world, day=today(), minutes=30, due=today() + timedelta(days=4))
     page = teacher.get(f"/teacher/class/{world.class3.id}").get_data(as_text=True)
-    assert "8 min" in page and "30 min in all" in page
+    assert "30 min over 4 evenings, about 8 this evening" in page and "30 min in all" in page
 
 
 def test_a_teacher_without_classes_is_told_what_to_do(app, signed_in, world):

@@ -23,7 +23,7 @@ from edulite.db import get_session
 from edulite.homework import loads
 from edulite.web.clock import school_today
 from edulite.web.htmx import render
-from edulite.web.labels import after_school_messages
+from edulite.web.labels import after_school_messages, grade_name
 from edulite.web.params import db_id
 from edulite.web.principal import bp
 
@@ -32,7 +32,7 @@ def _charts(summary) -> list[dict]:
     axis = _("% of pupils")
     by_class = participation_chart([r.label for r in summary.classes], [r.rate for r in summary.classes],
                                    title=_("Participation by class"), axis_label=axis)
-    by_grade = participation_chart([_("Grade %(grade)s", grade=r.grade) for r in summary.grades],
+    by_grade = participation_chart([grade_name(r.grade) for r in summary.grades],
                                    [r.rate for r in summary.grades], title=_("Participation by grade"), axis_label=axis)
     return [{"id": "as-chart-classes", "config": by_class, "height": chart_height(len(summary.classes))},
             {"id": "as-chart-grades", "config": by_grade, "height": chart_height(len(summary.grades))}]

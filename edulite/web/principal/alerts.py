@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from edulite.alerts import actions as alert_actions
@@ -16,9 +16,9 @@ from edulite.auth import login_required
 from edulite.core import rule_ids
 from edulite.db import get_session
 from edulite.homework import loads
-from edulite.models import ALERT_STATES
 from edulite.reports import week as dashboard
 from edulite.web.htmx import render, wants_fragment
+from edulite.web.labels import alert_done
 from edulite.web.params import whole
 from edulite.web.principal import bp
 from edulite.web.principal.common import parse_week, school_id, school_today
@@ -34,7 +34,7 @@ def _filters(today):
     rule = request.args.get("rule")
     week, error = parse_week(request.args.get("week"), today) if request.args.get("week") else (None, None)
     grade = _int("grade")
-    filters = alert_inbox.AlertFilters(state=state if state in ALERT_STATES else "open",
+    filters = alert_inbox.AlertFilters(state=state if state in alert_inbox.TABS else "open",
                                        rule=rule if rule in rule_ids.ALERT_RULES else None,
                                        grade=grade if grade and 1 <= grade <= 9 else None,
                                        class_id=_int("class_id"), week=week)
@@ -100,7 +100,10 @@ def alert_submit(alert_id: int):
         row = alert_inbox.alert_row(session, school_id=school_id(), alert_id=alert_id)
         return render("principal/alert.html", "principal/_alert.html", 422, a=row, error=ERRORS[err.code](),
                       note=note, next_url=next_url)
+    action = request.form.get("action", "")
     if wants_fragment():
         row = alert_inbox.alert_row(session, school_id=school_id(), alert_id=alert_id)
-        return render_template("principal/_alert.html", a=row, error=None, note="", next_url=next_url)
+        return render_template("principal/_alert.html", a=row, error=None, note="", next_url=next_url,
+                               done=alert_done(action))
+    flash(alert_done(action))
     return redirect(next_url, 303)

@@ -9,11 +9,12 @@ from edulite.core import charts
 from edulite.core.charts_survey import estimate_chart
 from edulite.reports.week import ClassWeek, GradeTrend, WeekView
 from edulite.survey.reads import SurveySpan
+from edulite.web import labels
 from edulite.web.principal.common import day_label_lines
 
 
 def grade_name(grade: int) -> str:
-    return _("Grade %(grade)d", grade=grade)
+    return labels.grade_name(grade)
 
 
 def grades_label(grades: tuple[int, ...]) -> str:

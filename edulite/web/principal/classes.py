@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from edulite.auth import login_required
@@ -95,6 +95,7 @@ def assignment_submit():
                                     subject_id=form.subject_id.data, teacher_id=form.teacher_id.data)
     except school_admin.NotInSchool:
         abort(404)
+    flash(_("Teacher assigned: they can log homework for this class and subject now."))
     return redirect(url_for("principal.settings_classes") + f"#class-{form.class_id.data}", 303)
 
 
@@ -125,11 +126,22 @@ def settings_links():
 @bp.post("/settings/links/<int:class_id>")
 @login_required("principal")
 def link_regenerate(class_id: int):
-    """Revoke the class's parent link and issue a new one (the old link and QR code stop working)."""
+    """Revoke the class's parent link and issue a new one (the old link and QR code stop working).
+
+    Replacing a live link kills every printed QR code, so it needs confirm=1: the page's button asks
+    first (a confirmation step without JavaScript), and a message says what happened (#14).
+    """
+    session = get_session()
     try:
-        school_admin.regenerate_link(get_session(), school_id=school_id(), user_id=g.user.id, class_id=class_id)
+        had_link = school_admin.live_token(session, school_id=school_id(), class_id=class_id) is not None
     except school_admin.NotInSchool:
         abort(404)
+    if had_link and request.form.get("confirm") != "1":
+        return render_template("principal/settings_links.html", parent_url=parent_url, confirm=class_id,
+                               classes=school_admin.class_settings(session, school_id=school_id())), 200
+    school_admin.regenerate_link(session, school_id=school_id(), user_id=g.user.id, class_id=class_id)
+    flash(_("New parent link issued. The old link and its printed QR codes no longer work: print and share the new "
+            "one.") if had_link else _("Parent link created: share it or print its QR code."))
     return redirect(url_for("principal.settings_links") + f"#link-{class_id}", 303)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from babel.dates import format_skeleton
 from flask import abort, g
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from edulite.core.calendar import parse_iso_day, week_start
@@ -52,8 +53,9 @@ def parse_week(text: str | None, today: date) -> tuple[date, str | None]:
 
 
 def day_label(day: date) -> str:
-    """Short weekday and date, e.g. 周一 11/16 or Mon 11/16."""
-    return format_date(day, "EEE M/d")
+    """Short date and weekday in the one style of every page (teacher, parent, principal; #14):
+    11月16日周一 or Mon, Nov 16."""
+    return format_skeleton("MMMEd", day, locale=get_locale())
 
 
 def day_label_lines(day: date) -> list[str]:

@@ -11,11 +11,19 @@ from flask_babel import gettext as _
 from edulite.auth import login_required
 from edulite.core.calendar import week_start
 from edulite.db import get_session
-from edulite.homework import loads
+from edulite.homework import budget, loads
 from edulite.reports import exports
 from edulite.survey import reads as survey_reads
 from edulite.web import cache
-from edulite.web.labels import DAY_KIND_LABELS, KIND_MINUTES, KIND_WORDS, LOCATION_WORDS, STATE_LABELS, in_words
+from edulite.web.labels import (
+    CLEAR_CAUSE_LABELS,
+    DAY_KIND_LABELS,
+    KIND_MINUTES,
+    KIND_WORDS,
+    LOCATION_WORDS,
+    STATE_LABELS,
+    in_words,
+)
 from edulite.web.params import whole
 from edulite.web.principal import bp
 from edulite.web.principal.common import parse_day, school_id, school_today
@@ -23,7 +31,8 @@ from edulite.web.principal.common import parse_day, school_id, school_today
 TABLES = ("loads", "items", "alerts", "survey")
 
 
-def labels() -> dict[str, str]:
+def labels(zone: str = "UTC") -> dict[str, str]:
+    """Column headers; a column of moments names the school's zone they are written in (#14)."""
     return {
         "class": _("Class"), "grade": _("Grade"), "date": _("Date"), "day_kind": _("Kind of day"),
         "counted_minutes": _("Counted minutes"), "cap": _("Cap"), "over": _("Over the cap"),
@@ -31,10 +40,15 @@ def labels() -> dict[str, str]:
         "subject": _("Subject"), "teacher": _("Teacher"), "set_date": _("Set on"), "due_date": _("Due"),
         "description": _("Description"), "kind": _("Type"), "required": _("Required"), "location": _("Where"),
         "minutes": _("Minutes"), "counts_toward_cap": _("Counts toward the cap"), "no_homework": _("No homework"),
-        "graded": _("Graded"), "withdrawn": _("Withdrawn"), "updated_at": _("Last changed (UTC)"),
+        "graded": _("Graded"), "withdrawn": _("Withdrawn"), "updated_at": _("Last changed (%(zone)s)", zone=zone),
         "rule_id": _("Rule"), "figure": _("Figure"), "limit": _("Limit"), "detail": _("Detail"),
         "state": _("State"), "current": _("Still found"), "note": _("Note"),
         **survey_labels(),
+        "created_at": _("Logged (%(zone)s)", zone=zone), "evenings": _("Evenings"),
+        "minutes_per_evening": _("Minutes per evening"), "over_cap_reason": _("Reason for going over the cap"),
+        "raised_at": _("Raised (%(zone)s)", zone=zone), "acted_by": _("Handled by"),
+        "acted_at": _("Handled (%(zone)s)", zone=zone), "cleared_at": _("Cleared (%(zone)s)", zone=zone),
+        "cleared_by": _("Cleared by"), "cleared_cause": _("Why it cleared"),
     }
 
 
@@ -52,7 +66,7 @@ def _value_names() -> dict[str, dict]:
     yes_no = {True: _("yes"), False: _("no")}
     return {
         "day_kind": in_words(DAY_KIND_LABELS), "kind": in_words(KIND_WORDS), "location": in_words(LOCATION_WORDS),
-        "state": in_words(STATE_LABELS),
+        "state": in_words(STATE_LABELS), "cleared_cause": in_words(CLEAR_CAUSE_LABELS),
         "scope": {"school": _("School"), "grade": _("Grade"), "class": _("Class")},
         **dict.fromkeys(("over", "required", "counts_toward_cap", "no_homework", "graded", "withdrawn", "current",
                          "too_few_answers"),
@@ -117,15 +131,16 @@ def export_file():
                 "alerts": (exports.alert_rows, exports.ALERT_COLUMNS),
                 "survey": (survey_reads.export_rows, survey_reads.SURVEY_COLUMNS)}
     stem = f"edulite-{values['first']}-{values['last']}"
+    zone = budget.school_zone(session, school_id=school_id()).key
     key = ("export", school_id(), values["first"], values["last"], values["class_id"], values["format"],
            values["table"], str(get_locale()), school_today(session), g.data_version)
     if values["format"] == "csv":
         build, columns = builders[values["table"]]
-        body = cache.cached(key, lambda: exports.to_csv(columns, labels(), localised(build(session, **span))))
+        body = cache.cached(key, lambda: exports.to_csv(columns, labels(zone), localised(build(session, **span))))
         mime, name = "text/csv; charset=utf-8", f"{stem}-{values['table']}.csv"
     else:
         titles = {"loads": _("Loads"), "items": _("Items"), "alerts": _("Alerts"), "survey": _("Family survey")}
         body = cache.cached(key, lambda: exports.to_xlsx([
-            (titles[t], builders[t][1], labels(), localised(builders[t][0](session, **span))) for t in TABLES]))
+            (titles[t], builders[t][1], labels(zone), localised(builders[t][0](session, **span))) for t in TABLES]))
         mime, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
     return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from edulite.auth import login_required
@@ -13,6 +13,7 @@ from edulite.core.policy import PolicyLooser
 from edulite.db import get_session
 from edulite.homework import loads
 from edulite.school import admin as school_admin
+from edulite.school import holidays
 from edulite.school.settings import set_calendar_days, set_school_policy
 from edulite.web.principal import bp
 from edulite.web.principal import policy as principal_policy
@@ -66,8 +67,8 @@ def settings_submit():
 def _calendar_page(session, form, status=200):
     today = school_today(session)
     return render_template("principal/settings_calendar.html", form=form, today=today,
-                           days=school_admin.calendar_days(session, school_id=school_id(),
-                                                           since=today - timedelta(days=30))), status
+                           days=holidays.calendar_sources(session, school_id=school_id(),
+                                                          since=today - timedelta(days=30))), status
 
 
 @bp.get("/settings/calendar")
@@ -89,4 +90,5 @@ def settings_calendar_submit():
     days = [(form.first.data + timedelta(days=n), parse_day_kind(form.kind.data), form.note.data.strip() or None)
             for n in range((last - form.first.data).days + 1)]
     set_calendar_days(session, school_id=school_id(), days=days, user_id=g.user.id)
+    flash(_("Calendar saved: %(n)d day(s) marked; loads and alerts follow.", n=len(days)))
     return redirect(url_for("principal.settings_calendar"), 303)

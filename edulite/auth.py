@@ -73,6 +73,28 @@ def load_user() -> None:
     g.scope = Scope(user.id, user.role, user.school_id, user.district_id, user.lead_grade)
 
 
+# What an account holding a one-time password may still reach: the page to replace it, and the way out.
+PASSWORD_CHANGE_OPEN = frozenset({"static", "auth.password", "auth.password_submit", "auth.logout",
+                                  "auth.language", "auth.login", "auth.login_submit"})
+
+
+def password_change_redirect():
+    """Send an account still on its one-time password to the password page, whatever it asked for (#15, #17).
+
+    A one-time password was shown to someone else (the principal, the administrator, the import's
+    printout): until its holder chooses their own, it opens nothing but the password page.
+    """
+    user = g.get("user")
+    if user is None or not user.must_change_password or request.endpoint in PASSWORD_CHANGE_OPEN:
+        return None
+    if (request.endpoint or "").startswith("parent."):
+        return None
+    target = url_for("auth.password")
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target, 303 if request.method == "POST" else 302)
+
+
 def _sign_in_redirect():
     if not request.headers.get("HX-Request"):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

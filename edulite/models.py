@@ -62,6 +62,9 @@ class User(SQLModel, table=True):
     session_version: int = 1
     locale: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
+    # Set with every one-time password (create-user, reset-password, roster import, the accounts
+    # pages): the holder must choose their own before anything else (#15, #17).
+    must_change_password: bool = False
 
 
 class Assignment(SQLModel, table=True):

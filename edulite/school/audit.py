@@ -60,6 +60,7 @@ def change_password(session: Session, *, user_id: int, old: str, new: str, min_l
     if new == old:
         raise PasswordRejected("new", "same")
     user.password_hash = generate_password_hash(new, method=hash_method)
+    user.must_change_password = False
     user.session_version += 1
     session.add(user)
     # The trail says that it changed, never what to.

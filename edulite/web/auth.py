@@ -99,6 +99,7 @@ def password_submit():
     if not form.validate_on_submit():
         return render_template("auth/password.html", form=form, min_length=_min_length()), 422
     session, throttle = get_session(), login_throttle()
+    forced = g.user.must_change_password
     # Guessing the current password from a borrowed session counts against the same limits as sign-in.
     if throttle.blocked(username=g.user.username, address=request.remote_addr):
         raise TooManyRequests(retry_after=60)
@@ -112,7 +113,8 @@ def password_submit():
         return render_template("auth/password.html", form=form, min_length=_min_length()), 422
     sign_in(session.get(User, g.user.id))
     flash(_("Your password was changed. Other devices have been signed out."))
-    return redirect(url_for("auth.password"), 303)
+    # After the one-time password, on to the work the sign-in was for.
+    return redirect(url_for(home_endpoint(g.user.role)) if forced else url_for("auth.password"), 303)
 
 
 def _min_length() -> int:

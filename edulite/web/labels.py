@@ -201,3 +201,17 @@ def init_app(app: Flask) -> None:
         location_label=location_label, location_word=location_word, activity_label=activity_label,
         activity_word=activity_word, rule_name=rule_name, rule_short_name=rule_short_name, state_name=state_name,
         day_kind_name=day_kind_name, weekday_labels=WEEKDAY_LABELS, weekday_short=WEEKDAY_SHORT)
+
+
+# The accounts pages (#15): what can be wrong with an account to add, by code (school/accounts.py).
+ACCOUNT_MESSAGES = {
+    "username": _l("Use 2 to 64 letters, digits, dots, dashes or underscores."),
+    "username_taken": _l("This username is taken: choose another."),
+    "display_name": _l("Enter the name (at most 64 characters)."),
+    "school": _l("Choose a school."),
+    "role": _l("Choose a teacher or a principal."),
+}
+
+
+def account_message(code: str) -> str:
+    return str(ACCOUNT_MESSAGES.get(code, code))

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from edulite.auth import load_user
+from edulite.auth import load_user, password_change_redirect
 from edulite.ops.assets import ASSETS, script_src
 
 
@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     def _load_user():
         if request.endpoint != "static":
             load_user()
+        return password_change_redirect()
 
     @app.after_request
     def _headers(response):

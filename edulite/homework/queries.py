@@ -182,3 +182,28 @@ def class_item(session: Session, *, scope: Scope, item_id: int) -> HomeworkItem 
         .where(HomeworkItem.id == item_id, SchoolClass.school_id == scope.school_id,
                col(HomeworkItem.class_id).in_(select(Assignment.class_id)
                                               .where(Assignment.teacher_id == scope.user_id)))).first()
+
+
+@dataclass(frozen=True)
+class ParallelClass:
+    class_id: int
+    name: str
+    grade: int
+
+
+def parallel_classes(session: Session, *, scope: Scope, class_id: int, subject_id: int) -> list[ParallelClass]:
+    """The teacher's other classes of the same subject: where one entry can also be saved (#15)."""
+    rows = session.exec(
+        select(SchoolClass.id, SchoolClass.name, SchoolClass.grade)
+        .join(Assignment, Assignment.class_id == SchoolClass.id)
+        .where(Assignment.teacher_id == scope.user_id, Assignment.subject_id == subject_id,
+               SchoolClass.school_id == scope.school_id, SchoolClass.active, SchoolClass.id != class_id)
+        .order_by(SchoolClass.grade, SchoolClass.name)).all()
+    return [ParallelClass(cid, name, grade) for cid, name, grade in rows]
+
+
+def class_names(session: Session, *, scope: Scope, class_ids: list[int]) -> list[str]:
+    """The names of the caller's school's classes, in the order asked for."""
+    names = dict(session.exec(select(SchoolClass.id, SchoolClass.name).where(
+        col(SchoolClass.id).in_(class_ids), SchoolClass.school_id == scope.school_id)).all())
+    return [names[cid] for cid in class_ids if cid in names]

@@ -87,6 +87,7 @@ HOMEWORK_MESSAGES = {
     "locked": _l("This entry can no longer be changed: entries can be edited on the day they are set."),
     "withdrawn": _l("This entry was withdrawn."),
     "already_logged": _l("You have already logged homework for this subject on this day; withdraw it first."),
+    "also_subject": _l("You do not teach this subject in one of the classes ticked: untick it."),
 }
 AFTER_SCHOOL_MESSAGES = {
     "date_invalid": _l("Enter a date as YYYY-MM-DD."),

@@ -55,7 +55,8 @@ def _entry_page(cd, form: ef.EntryForm, status: int = 200, fragment: str = "teac
     """The class page (or one of its fragments) with the form as given and its budget preview."""
     sources = homework_queries.copy_sources(get_session(), scope=g.scope, class_id=cd.class_id, day=cd.day)
     return render("teacher/entry.html", fragment, status, cd=cd, form=form, check=ef.budget_check(form, cd),
-                  sources=sources, today=ef.school_today(), quick=ef.QUICK_MINUTES, notice=notice)
+                  sources=sources, today=ef.school_today(), quick=ef.QUICK_MINUTES, notice=notice,
+                  also=ef.also_classes(form, cd))
 
 
 def _back_url(class_id: int, day: date) -> str:
@@ -128,8 +129,15 @@ def entry_submit(class_id: int):
     form = ef.submitted_form(class_id, request.form)
     try:
         data = parse_homework(request.form, class_id=class_id)
-        homework.log_homework(get_session(), scope=g.scope, data=data, today=ef.school_today(),
-                              confirm_over=form.confirm_over, reason=form.value("over_reason"))
+        if form.also:
+            # One entry for several classes (#15): all saved, or none with each class's problem shown.
+            confirmed = form.also_confirmed | ({class_id} if form.confirm_over else set())
+            saved = homework.log_homework_for_classes(
+                get_session(), scope=g.scope, data=data, class_ids=form.also, today=ef.school_today(),
+                confirmed=confirmed, reason=form.value("over_reason"))
+        else:
+            saved = [homework.log_homework(get_session(), scope=g.scope, data=data, today=ef.school_today(),
+                                           confirm_over=form.confirm_over, reason=form.value("over_reason"))]
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
@@ -137,6 +145,10 @@ def entry_submit(class_id: int):
         # Built only for the error page: a save that succeeds redirects and never shows it.
         cd = _class_day(class_id, ef.parse_day(request.form.get("set_date"), ef.school_today()))
         return _entry_page(cd, form, 422)
+    if len(saved) > 1:
+        names = homework_queries.class_names(get_session(), scope=g.scope, class_ids=[i.class_id for i in saved])
+        return _done(class_id, data.set_date, _("Saved for %(n)s classes: %(names)s.", n=len(saved),
+                                                names="、".join(names)))
     return _done(class_id, data.set_date, _("Saved. Log the next one, or go back to your classes."))
 
 

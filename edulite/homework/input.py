@@ -33,6 +33,8 @@ CODES = frozenset({
     "locked", "withdrawn", "already_logged",
     # One entry for several classes (#15): a ticked class where the teacher does not teach the subject.
     "also_subject",
+    # An edit made on a form opened before the entry last changed (#15).
+    "stale",
 })
 PARAMS = {"description_long": {"max": MAX_DESCRIPTION}, "minutes": {"max": MAX_MINUTES},
           "set_date_window": {"days": SET_DATE_WINDOW_DAYS}, "due_too_far": {"days": MAX_SPREAD_DAYS},

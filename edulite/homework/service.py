@@ -160,9 +160,16 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
 
 
 def edit_homework(session: Session, *, scope: Scope, item_id: int, data: HomeworkInput, today: date,
-                  confirm_over: bool = False, reason: str | None = None) -> HomeworkItem:
-    """Change an entry on the day it is set; the old values stay in its history."""
+                  confirm_over: bool = False, reason: str | None = None, version: int | None = None) -> HomeworkItem:
+    """Change an entry on the day it is set; the old values stay in its history.
+
+    version is the entry's version the form was opened on: if the entry changed since (another open
+    form, another phone), the save is refused ("stale") rather than silently undo that change (#15).
+    """
     item, klass = _item(session, scope, item_id)
+    if version is not None and version != item.version:
+        session.rollback()
+        raise InvalidHomework.one("form", "stale")
     _class_for(session, scope, data.class_id, data.subject_id)
     if data.class_id != item.class_id or item.no_homework:
         raise Forbidden("an entry cannot move to another class or stop being 'no homework'")

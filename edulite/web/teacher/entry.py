@@ -21,7 +21,7 @@ from edulite.models import HomeworkItem
 from edulite.web import clock
 
 FIELDS = ("subject_id", "description", "kind", "required", "location", "minutes", "set_date", "due_date",
-          "over_reason")
+          "over_reason", "version")
 QUICK_MINUTES = (5, 10, 15, 20, 30)
 NUMBER_CAP = 10**6
 # Pages look at most a year either way; anything further is a typo in the address.
@@ -40,6 +40,8 @@ class EntryForm:
     saved: str | None = None
     # A blank form may be refilled from the phone's saved draft; one showing typed values may not.
     fresh: bool = False
+    # An edit refused because the entry changed meanwhile: the entry as it is now, shown beside the form.
+    current: HomeworkItem | None = None
     # One entry for several classes (#15): the other classes ticked, and those confirmed over a cap.
     also: list[int] = field(default_factory=list)
     also_confirmed: set[int] = field(default_factory=set)
@@ -81,6 +83,8 @@ def item_form(item: HomeworkItem, *, class_id: int, day: date | None = None) -> 
               "required": "1" if item.required else "0", "location": item.location,
               "minutes": str(item.minutes), "over_reason": item.over_cap_reason or ""}
     if day is None:
+        # The version the form was opened on: a save from an older form is refused (#15).
+        values["version"] = str(item.version)
         values |= {"set_date": item.set_date.isoformat(),
                    "due_date": item.due_date.isoformat() if item.due_date else ""}
         return EntryForm(class_id, values, item_id=item.id)

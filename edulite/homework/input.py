@@ -35,6 +35,8 @@ CODES = frozenset({
     "also_subject",
     # An edit made on a form opened before the entry last changed (#15).
     "stale",
+    # Written homework at home in grades 1–2 (R-HW-01): a ban, which no reason overrides (#15).
+    "banned",
 })
 PARAMS = {"description_long": {"max": MAX_DESCRIPTION}, "minutes": {"max": MAX_MINUTES},
           "set_date_window": {"days": SET_DATE_WINDOW_DAYS}, "due_too_far": {"days": MAX_SPREAD_DAYS},

@@ -98,7 +98,7 @@ def _check_budget(session: Session, klass: SchoolClass, data: HomeworkInput, ite
     found = budget.check(session, school_id=klass.school_id, grade=klass.grade,
                          candidate=_candidate(data, subject.name, item_id), replacing_id=item_id)
     if found.blocked:
-        raise InvalidHomework.one("form", "blocked")
+        raise InvalidHomework.one("form", "banned" if found.banned else "blocked")
     if not found.needs_confirmation:
         return None
     text = clean_reason(reason)

@@ -88,6 +88,8 @@ HOMEWORK_MESSAGES = {
     "withdrawn": _l("This entry was withdrawn."),
     "already_logged": _l("You have already logged homework for this subject on this day; withdraw it first."),
     "also_subject": _l("You do not teach this subject in one of the classes ticked: untick it."),
+    "banned": _l("Grades 1–2 may not have written homework at home. This is a ban, not a cap: a reason "
+                 "cannot override it. Have it done in class or in after-school service."),
     "stale": _l("This entry was changed since you opened it, so your changes were not saved. Its current "
                 "values are shown below: keep them, or save yours over them."),
 }

@@ -46,3 +46,21 @@ def test_a_save_from_an_older_edit_form_is_refused_with_the_current_values_and_a
     assert 'name="version" value="2"' in page
     assert teacher.post(f"/teacher/item/{item.id}/edit", data=entry(world, minutes=10, version=2)).status_code == 303
     assert items(app)[0].minutes == 10
+
+
+def test_a_grade_1_form_starts_in_class_and_a_grade_3_form_at_home(teacher, world):
+    grade1 = teacher.get(f"/teacher/class/{world.class1.id}").get_data(as_text=True)
+    assert re.search(r'name="location" value="class" checked', grade1)
+    assert not re.search(r'name="location" value="home" checked', grade1)
+    grade3 = teacher.get(f"/teacher/class/{world.class3.id}").get_data(as_text=True)
+    assert re.search(r'name="location" value="home" checked', grade3)
+
+
+def test_written_homework_at_home_in_grade_1_cannot_be_saved_with_a_reason_in_warn_mode(app, teacher, world):
+    data = entry(world, subject_id=world.chinese.id, minutes=10, confirm_over=1, over_reason="家长要求")
+    response = teacher.post(f"/teacher/class/{world.class1.id}", data=data, headers=HX)
+    assert response.status_code == 422
+    assert "This is a ban, not a cap" in response.get_data(as_text=True)
+    assert items(app) == []
+    meter = teacher.get(f"/teacher/class/{world.class1.id}/meter", query_string=data).get_data(as_text=True)
+    assert "Not allowed in grades 1–2" in meter and "needs-confirm" not in meter

@@ -71,8 +71,11 @@ def blank_form(cd: ClassDay, *, subject_id: int | None = None) -> EntryForm:
     if subject_id not in ids:
         open_ids = [sid for sid in ids if not cd.logged(sid)]
         subject_id = (open_ids or ids)[0]
+    # Grades 1–2 may not have written homework at home (R-HW-01): their form starts in class, so that an
+    # entry does not begin as a violation (#15).
+    location = "class" if cd.grade <= 2 else "home"
     return EntryForm(cd.class_id, {
-        "subject_id": str(subject_id), "kind": "written", "required": "1", "location": "home",
+        "subject_id": str(subject_id), "kind": "written", "required": "1", "location": location,
         "minutes": "", "description": "", "set_date": cd.day.isoformat(),
         "due_date": next_school_day(cd.day).isoformat()}, fresh=True)
 

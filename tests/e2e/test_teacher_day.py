@@ -4,7 +4,7 @@ teacher, who signs in with the one-time password and must change it first."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -110,4 +110,19 @@ def test_a_principal_adds_a_teacher_who_must_change_the_one_time_password(live_s
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(f"{live_server}/teacher/")
+    assert page.errors == []
+
+
+def test_changing_the_due_date_changes_the_forms_summary_line(live_server, page):
+    world = live_server.data
+    login(page, live_server, "teacher", PASSWORD)
+    page.goto(f"{live_server}/teacher/class/{world.class3.id}")
+    summary = page.locator("#entry-fields-dates summary")
+    due_text = summary.locator("[data-day-of=due_date]")
+    before = due_text.inner_text()
+    summary.click()
+    later = _today() + timedelta(days=3)
+    page.fill("#f-due-date", later.isoformat())
+    expect(due_text).to_contain_text(f"{later.month}月{later.day}日")
+    assert due_text.inner_text() != before
     assert page.errors == []

@@ -301,3 +301,28 @@ def log_homework_for_classes(session: Session, *, scope: Scope, data: HomeworkIn
     session.commit()
     order = {class_id: n for n, class_id in enumerate(ids)}
     return sorted(done, key=lambda item: order[item.class_id])
+
+
+def restore_homework(session: Session, *, scope: Scope, item_id: int, today: date) -> HomeworkItem:
+    """Bring a withdrawn entry back on the day it is set (#15); the withdrawal stays in its history.
+
+    The entry is judged against tonight's budget again: one saved over a cap keeps its reason; one that
+    would now go over a cap needs it logged anew with a confirmation (it is refused, "confirm_over").
+    """
+    item, klass = _item(session, scope, item_id)
+    if not item.withdrawn:
+        session.rollback()
+        return item
+    logged_on = budget.local_date(item.created_at, budget.school_zone(session, school_id=klass.school_id))
+    if item.no_homework or not editable(set_date=item.set_date, logged_on=logged_on, today=today, withdrawn=False):
+        raise InvalidHomework.one("form", "locked")
+    data = HomeworkInput(class_id=item.class_id, subject_id=item.subject_id, description=item.description,
+                         kind=item.kind, required=item.required, location=item.location, minutes=item.minutes,
+                         set_date=item.set_date, due_date=item.due_date)
+    reason = _check_budget(session, klass, data, None, item.over_cap_reason is not None, item.over_cap_reason)
+    _drop_no_homework_marker(session, scope, data, klass)
+    before = snapshot(session, item)
+    item.withdrawn, item.over_cap_reason = False, reason
+    item.version, item.updated_at = item.version + 1, utcnow()
+    span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
+    return _record(session, scope, item, "restore", before, klass, span)

@@ -4,10 +4,11 @@ defaults and R-HW-01, the meter's words, the summary line, withdrawn entries and
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
-from tests.support.teacher import HX, entry, items
+from tests.support.teacher import HX, entry, items, today
 
 
 @pytest.fixture
@@ -64,3 +65,41 @@ def test_written_homework_at_home_in_grade_1_cannot_be_saved_with_a_reason_in_wa
     assert items(app) == []
     meter = teacher.get(f"/teacher/class/{world.class1.id}/meter", query_string=data).get_data(as_text=True)
     assert "Not allowed in grades 1–2" in meter and "needs-confirm" not in meter
+
+
+def test_a_withdrawn_entry_stays_struck_through_and_can_be_restored_with_its_history(app, teacher, world):
+    teacher.post(f"/teacher/class/{world.class3.id}", data=entry(world, description="口算练习"))
+    (item,) = items(app)
+    assert teacher.post(f"/teacher/item/{item.id}/withdraw").status_code == 303
+    day = teacher.get(f"/teacher/class/{world.class3.id}/day").get_data(as_text=True)
+    assert 'class="entry mine withdrawn"' in day and "口算练习" in day and "Restore" in day
+    assert "0 of 60 min" in day  # withdrawn: it counts no more
+    assert "口算练习" in teacher.get("/teacher/").get_data(as_text=True)
+    assert teacher.post(f"/teacher/item/{item.id}/restore").status_code == 303
+    (item,) = items(app)
+    assert (item.withdrawn, item.version) == (False, 3)
+    history = teacher.get(f"/teacher/item/{item.id}").get_data(as_text=True)
+    assert "Withdrawn" in history and "Restored" in history
+    assert "20 of 60 min" in teacher.get(f"/teacher/class/{world.class3.id}/day").get_data(as_text=True)
+
+
+def test_a_colleagues_withdrawn_entry_is_not_shown_and_cannot_be_restored(app, signed_in, teacher, world):
+    colleague = signed_in("colleague", lang="en")
+    colleague.post(f"/teacher/class/{world.class3.id}",
+                   data=entry(world, subject_id=world.chinese.id, description="背诵课文"))
+    (item,) = items(app)
+    colleague.post(f"/teacher/item/{item.id}/withdraw")
+    assert "背诵课文" not in teacher.get(f"/teacher/class/{world.class3.id}/day").get_data(as_text=True)
+    assert teacher.post(f"/teacher/item/{item.id}/restore").status_code == 403
+    assert items(app)[0].withdrawn
+
+
+def test_no_homework_shows_no_kind_or_place_and_a_later_day_is_not_called_today(app, teacher, world):
+    teacher.post(f"/teacher/class/{world.class3.id}/no-homework",
+                 data={"subject_id": world.maths.id, "day": today().isoformat()})
+    day = teacher.get(f"/teacher/class/{world.class3.id}/day", headers=HX).get_data(as_text=True)
+    assert day.lstrip().startswith('<section id="class-day"')
+    assert "No homework" in day and "at home" not in day and "Optional" not in day
+    later = (today() + timedelta(days=1)).isoformat()
+    form = teacher.get(f"/teacher/class/{world.class3.id}?day={later}").get_data(as_text=True)
+    assert "No homework today for this subject" not in form and "No homework on " in form

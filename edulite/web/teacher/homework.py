@@ -256,3 +256,12 @@ def graded_submit(item_id: int):
     graded = request.form.get("graded", "1") != "0"
     return _act(found.class_id, found.set_date, lambda: homework.mark_graded(
         get_session(), scope=g.scope, item_id=item_id, graded=graded), _("Saved."))
+
+
+@bp.post("/item/<int:item_id>/restore")
+@login_required("teacher")
+def restore_submit(item_id: int):
+    """Bring a withdrawn entry back on the day it is set; the withdrawal stays in its history."""
+    found = _my_item(item_id)
+    return _act(found.class_id, found.set_date, lambda: homework.restore_homework(
+        get_session(), scope=g.scope, item_id=item_id, today=ef.school_today()), _("Entry restored."))

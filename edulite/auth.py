@@ -7,6 +7,7 @@ import hashlib
 import ipaddress
 import logging
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -18,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from edulite.core.scope import Scope
 from edulite.db import get_session
 from edulite.models import User
+from edulite.school import devices
 
 log = logging.getLogger(__name__)
 # Verifying against this keeps a wrong username as slow as a wrong password (no user enumeration).
@@ -51,12 +53,34 @@ def sign_out() -> None:
     session.clear()
 
 
+def device_max_age() -> timedelta:
+    return timedelta(days=current_app.config["DEVICE_LOGIN_DAYS"])
+
+
+def _device_sign_in() -> None:
+    """A remembered phone (#15) starts a fresh session from its device cookie, with every check of a
+    sign-in but the password: a live account, a device login neither signed out nor expired."""
+    token = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
+    if not token:
+        return
+    found = devices.user_for(get_session(), token=token, max_age=device_max_age())
+    if found is None:
+        g.forget_device = True  # the cookie is dead: drop it (web/security.py)
+        return
+    user, device = found
+    sign_in(user)
+    session["dev"] = device.id
+    g.user = user
+    g.scope = Scope(user.id, user.role, user.school_id, user.district_id, user.lead_grade)
+
+
 def load_user() -> None:
     """Resolve the session to a live user, enforcing idle and absolute timeouts and revocation."""
     g.user = None
     g.scope = None
     uid = session.get("uid")
     if uid is None:
+        _device_sign_in()
         return
     now = int(time.time())
     cfg = current_app.config
@@ -65,6 +89,7 @@ def load_user() -> None:
     user = get_session().get(User, uid)
     if idle or too_old or user is None or not user.active or user.session_version != session.get("sv"):
         session.clear()
+        _device_sign_in()
         return
     # Refresh the idle clock at most once a minute so that reads do not rewrite the cookie each time.
     if now - int(session.get("seen", 0)) > 60:

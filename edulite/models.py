@@ -302,3 +302,21 @@ class DigestDelivery(SQLModel, table=True):
 @event.listens_for(HomeworkItem, "before_update")
 def _set_last_evening(_mapper, _connection, item: HomeworkItem) -> None:
     item.last_evening = last_evening(item.set_date, item.due_date)
+
+
+class DeviceLogin(SQLModel, table=True):
+    """A phone remembered at sign-in ("remember this phone", #15): it signs its user in again without the
+    password until it is signed out, its user's password changes or the account is disabled.
+
+    Only a hash of its token is stored: a copy of this table signs nobody in.
+    """
+
+    __tablename__ = "device_login"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    # What the owner recognises it by in the list: the browser's own description, shortened.
+    label: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

@@ -12,7 +12,7 @@ from edulite.core.scope import Scope
 from edulite.homework.input import clean_text
 from edulite.imports.load import new_password
 from edulite.models import ROLES, Assignment, District, School, SchoolClass, Subject, User
-from edulite.school.audit import audit
+from edulite.school.audit import audit, end_device_logins
 
 
 class AccountError(ValueError):
@@ -79,6 +79,7 @@ def reset_password(session: Session, *, username: str, hash_password: Callable[[
     user.must_change_password = True
     user.session_version += 1
     session.add(user)
+    end_device_logins(session, user_id=user.id)
     audit(session, user_id=None, school_id=user.school_id, action="password_reset", entity="user", entity_id=user.id)
     session.commit()
     return password
@@ -90,6 +91,7 @@ def set_active(session: Session, *, username: str, active: bool) -> None:
     user.active = active
     user.session_version += 1
     session.add(user)
+    end_device_logins(session, user_id=user.id)
     audit(session, user_id=None, school_id=user.school_id, action="account_enabled" if active else "account_disabled",
           entity="user", entity_id=user.id)
     session.commit()
@@ -215,6 +217,7 @@ def reset_password_of(session: Session, *, scope: Scope, user_id: int, hash_pass
     user.must_change_password = True
     user.session_version += 1
     session.add(user)
+    end_device_logins(session, user_id=user.id)
     audit(session, user_id=scope.user_id, school_id=user.school_id, action="password_reset", entity="user",
           entity_id=user.id)
     session.commit()
@@ -230,6 +233,7 @@ def set_active_of(session: Session, *, scope: Scope, user_id: int, active: bool)
     user.active = active
     user.session_version += 1
     session.add(user)
+    end_device_logins(session, user_id=user.id)
     audit(session, user_id=scope.user_id, school_id=user.school_id,
           action="account_enabled" if active else "account_disabled", entity="user", entity_id=user.id,
           before={"active": not active}, after={"active": active})

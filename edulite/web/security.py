@@ -65,6 +65,14 @@ def init_app(app: Flask) -> None:
         return password_change_redirect()
 
     @app.after_request
+    def _forget_dead_device(response):
+        # A device cookie that signs nobody in any more (signed out, expired, password changed) is dropped.
+        if g.get("forget_device"):
+            response.delete_cookie(app.config["DEVICE_COOKIE_NAME"], httponly=True, samesite="Lax",
+                                   secure=app.config["SESSION_COOKIE_SECURE"])
+        return response
+
+    @app.after_request
     def _headers(response):
         return security_headers(response, csp=content_security_policy(app.config), secure=request.is_secure,
                                 signed_in=g.get("user") is not None)

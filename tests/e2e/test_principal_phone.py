@@ -16,7 +16,7 @@ TARGETS = """() => [...document.querySelectorAll('main a[href], main button, mai
   .filter(e => e.offsetParent !== null && e.type !== 'hidden')
   .map(e => { const r = e.getBoundingClientRect();
               return {what: (e.tagName + ' ' + (e.textContent || e.name || '').trim()).slice(0, 40), h: r.height}; })
-  .filter(t => t.h < %d)""" % MIN_TAP
+  .filter(t => t.h < MIN)""".replace("MIN", str(MIN_TAP))
 
 
 @pytest.mark.parametrize("path", ["/principal/", "/principal/alerts"])

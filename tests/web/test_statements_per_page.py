@@ -35,6 +35,11 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "CSV export": ("principal", f"/principal/exports/file?from={MON}&to={sunday}&format=csv&table=loads"),
         "district overview": ("supervisor", f"/district/?week={MON}"),
         "district school": ("supervisor", f"/district/school/{world.school.id}?week={MON}"),
+        # #15: the entry form lists the teacher's other classes of the subject; the accounts pages.
+        "teacher entry form": ("teacher", f"/teacher/class/{world.class3.id}?day={TODAY}"),
+        "principal accounts": ("principal", "/accounts/"),
+        "admin accounts": ("admin", "/accounts/"),
+        "account page": ("teacher", "/account/password"),
     }
 
 

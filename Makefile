@@ -28,6 +28,8 @@ install-dev: $(VENV)/bin/python
 
 run: install
 	$(PY) -m edulite.ops.instance
+	@# The pinned copies pages fall back on when the CDN fails (#15); offline, the server still starts.
+	-$(PY) -m edulite.ops.assets || echo "  Could not fetch htmx and Chart.js now: pages use the CDN until 'make assets' works."
 	$(FLASK) edulite init
 	$(FLASK) edulite update-holidays
 	$(FLASK) edulite demo --if-empty

@@ -68,7 +68,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from edulite.web import admin, auth, district, parent, principal, survey, teacher
+    from edulite.web import accounts, admin, auth, district, parent, principal, survey, teacher
 
-    for module in (auth, teacher, principal, district, admin, parent, survey):
+    for module in (auth, teacher, principal, district, admin, parent, survey, accounts):
         app.register_blueprint(module.bp)

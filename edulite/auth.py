@@ -8,6 +8,7 @@ import ipaddress
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -18,8 +19,9 @@ from sqlalchemy import bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from edulite.core.scope import Scope
-from edulite.db import get_db
+from edulite.db import get_db, get_session
 from edulite.models import DataVersion, School, User
+from edulite.school import devices
 
 log = logging.getLogger(__name__)
 # Verifying against this keeps a wrong username as slow as a wrong password (no user enumeration).
@@ -69,6 +71,7 @@ class SignedInUser:
     district_id: int | None
     lead_grade: int | None
     locale: str | None
+    must_change_password: bool
 
 
 _USER = User.__table__.c  # type: ignore[attr-defined]
@@ -84,10 +87,33 @@ _DATA_VERSION = func.coalesce(
 # The account and, in the same statement, its data version and its school's time zone: every page that
 # is cached keys it by the version and today, so a cached page costs this one statement.
 _LOAD = (select(_USER.id, _USER.username, _USER.display_name, _USER.role, _USER.school_id, _USER.district_id,
-                _USER.lead_grade, _USER.locale, _USER.active, _USER.session_version, _DATA_VERSION,
-                _SCHOOL.timezone)
+                _USER.lead_grade, _USER.locale, _USER.must_change_password, _USER.active, _USER.session_version,
+                _DATA_VERSION.label("data_version"), _SCHOOL.timezone)
          .select_from(User.__table__.outerjoin(School.__table__, _SCHOOL.id == _USER.school_id))
          .where(_USER.id == bindparam("uid")))
+
+
+def device_max_age() -> timedelta:
+    return timedelta(days=current_app.config["DEVICE_LOGIN_DAYS"])
+
+
+def _device_sign_in() -> None:
+    """A remembered phone (#15) starts a fresh session from its device cookie, with every check of a
+    sign-in but the password: a live account, a device login neither signed out nor expired."""
+    token = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
+    if not token:
+        return
+    found = devices.user_for(get_session(), token=token, max_age=device_max_age())
+    if found is None:
+        g.forget_device = True  # the cookie is dead: drop it (web/security.py)
+        return
+    user, device = found
+    sign_in(user)
+    session["dev"] = device.id
+    with get_db().engine(write=False).connect() as conn:
+        row = conn.execute(_LOAD, {"uid": user.id}).first()
+    if row is not None:
+        _signed_in(row)
 
 
 def load_user() -> None:
@@ -102,6 +128,7 @@ def load_user() -> None:
     g.scope = None
     uid = session.get("uid")
     if uid is None:
+        _device_sign_in()
         return
     now = int(time.time())
     cfg = current_app.config
@@ -115,14 +142,41 @@ def load_user() -> None:
             row = conn.execute(_LOAD, {"uid": uid}).first()
     if row is None or not row.active or row.session_version != session.get("sv"):
         session.clear()
+        _device_sign_in()
         return
     # Refresh the idle clock at most once a minute so that reads do not rewrite the cookie each time.
     if now - int(session.get("seen", 0)) > 60:
         session["seen"] = now
-    user = SignedInUser(*row[:8])
+    _signed_in(row)
+
+
+def _signed_in(row) -> None:
+    user = SignedInUser(*row[:9])
     g.user = user
-    g.data_version, g.school_timezone = row[10], row[11]
+    g.data_version, g.school_timezone = row.data_version, row.timezone
     g.scope = Scope(user.id, user.role, user.school_id, user.district_id, user.lead_grade)
+
+
+# What an account holding a one-time password may still reach: the page to replace it, and the way out.
+PASSWORD_CHANGE_OPEN = frozenset({"static", "auth.password", "auth.password_submit", "auth.logout",
+                                  "auth.language", "auth.login", "auth.login_submit"})
+
+
+def password_change_redirect():
+    """Send an account still on its one-time password to the password page, whatever it asked for (#15, #17).
+
+    A one-time password was shown to someone else (the principal, the administrator, the import's
+    printout): until its holder chooses their own, it opens nothing but the password page.
+    """
+    user = g.get("user")
+    if user is None or not user.must_change_password or request.endpoint in PASSWORD_CHANGE_OPEN:
+        return None
+    if (request.endpoint or "").startswith("parent."):
+        return None
+    target = url_for("auth.password")
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target, 303 if request.method == "POST" else 302)
 
 
 def _sign_in_redirect():

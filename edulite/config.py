@@ -36,6 +36,9 @@ class Config:
     # Minutes of inactivity, and hours in all, after which a sign-in expires.
     SESSION_IDLE_MINUTES = 60
     SESSION_ABSOLUTE_HOURS = 12
+    # "Remember this phone" (#15): a revocable device login in its own cookie, for this many days.
+    DEVICE_LOGIN_DAYS = 30
+    DEVICE_COOKIE_NAME = "edulite_device"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     # The idle clock is refreshed in the cookie once a minute (auth.load_user), which renews the cookie's
     # expiry too: re-signing it on every other request was a tenth of a cached page's time.

@@ -62,6 +62,9 @@ class User(SQLModel, table=True):
     session_version: int = 1
     locale: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
+    # Set with every one-time password (create-user, reset-password, roster import, the accounts
+    # pages): the holder must choose their own before anything else (#15, #17).
+    must_change_password: bool = False
 
 
 class Assignment(SQLModel, table=True):
@@ -400,3 +403,19 @@ class SurveyClosure(SQLModel, table=True):
     class_id: int | None = Field(default=None, foreign_key="school_class.id")
     closed_by: int | None = Field(default=None, foreign_key="user.id")
     closed_at: datetime = Field(default_factory=utcnow)
+class DeviceLogin(SQLModel, table=True):
+    """A phone remembered at sign-in ("remember this phone", #15): it signs its user in again without the
+    password until it is signed out, its user's password changes or the account is disabled.
+
+    Only a hash of its token is stored: a copy of this table signs nobody in.
+    """
+
+    __tablename__ = "device_login"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    # What the owner recognises it by in the list: the browser's own description, shortened.
+    label: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

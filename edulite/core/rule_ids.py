@@ -10,6 +10,8 @@ from __future__ import annotations
 SCHOOL_DAY_CAP_RULE = {"1-2": "R-HW-01", "3-6": "R-HW-02", "7-9": "R-HW-03"}
 # Rules a day's counted minutes break: the meter asks before saving an entry that breaks one (R-HW-05).
 CAP_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-LOC-01")
+# Bans, not caps: no confirmation and reason lets an entry break one, in "warn" mode too (#15).
+BAN_RULES = ("R-HW-01",)
 # Judged from homework entries and class sizes; recomputed when homework or classes change.
 HOMEWORK_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-HW-06", "R-HW-08", "R-LOC-01", "R-CL-01")
 # Judged from after-school sessions; recomputed week by week when sessions change.

@@ -69,8 +69,26 @@ class BudgetCheck:
         return bool(self.over_cap or self.wording)
 
     @property
+    def banned(self) -> bool:
+        """The entry breaks a ban (R-HW-01: written homework at home in grades 1–2): no reason overrides it."""
+        return any(alert.rule_id in rule_ids.BAN_RULES for alert in self.over_cap)
+
+    @property
     def blocked(self) -> bool:
-        return self.mode == "block" and bool(self.over_cap)
+        return self.banned or (self.mode == "block" and bool(self.over_cap))
+
+    @property
+    def problem(self) -> str | None:
+        """What the meter's badge names (#15): the kind of problem, not just "over the cap"."""
+        if self.banned:
+            return "banned"
+        if any(a.rule_id == "R-LOC-01" and a.subject for a in self.over_cap):
+            return "subject_cap"
+        if any(a.rule_id == "R-LOC-01" for a in self.over_cap):
+            return "subjects"
+        if self.over_cap:
+            return "cap"
+        return "wording" if self.wording else None
 
     @property
     def each(self) -> int:

@@ -31,6 +31,12 @@ CODES = frozenset({
     "form", "subject_id", "description", "description_long", "kind", "required", "location", "minutes", "set_date",
     "set_date_window", "due_date", "due_before_set", "due_too_far", "confirm_over", "over_reason", "blocked",
     "locked", "withdrawn", "already_logged",
+    # One entry for several classes (#15): a ticked class where the teacher does not teach the subject.
+    "also_subject",
+    # An edit made on a form opened before the entry last changed (#15).
+    "stale",
+    # Written homework at home in grades 1–2 (R-HW-01): a ban, which no reason overrides (#15).
+    "banned",
 })
 PARAMS = {"description_long": {"max": MAX_DESCRIPTION}, "minutes": {"max": MAX_MINUTES},
           "set_date_window": {"days": SET_DATE_WINDOW_DAYS}, "due_too_far": {"days": MAX_SPREAD_DAYS},

@@ -42,6 +42,8 @@ class DayItem:
     wording: tuple[str, ...]
     mine: bool
     editable: bool
+    # The teacher's own withdrawn entries stay on their page, struck through, to be restored (#15).
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class ClassDay:
     mode: str
 
     def logged(self, subject_id: int) -> bool:
-        return any(item.subject_id == subject_id for item in self.items if item.set_date == self.day)
+        return any(item.subject_id == subject_id for item in self.items
+                   if item.set_date == self.day and not item.withdrawn)
 
 
 def my_subjects(session: Session, *, scope: Scope) -> dict[int, list[tuple[int, str]]]:
@@ -83,13 +86,17 @@ def _day_items(session: Session, scope: Scope, class_ids: list[int], day: date, 
     rows = session.exec(
         select(HomeworkItem, Subject.name, User.display_name)
         .join(Subject, Subject.id == HomeworkItem.subject_id).join(User, User.id == HomeworkItem.teacher_id)
-        .where(col(HomeworkItem.class_id).in_(class_ids), col(HomeworkItem.withdrawn).is_(False),
+        .where(col(HomeworkItem.class_id).in_(class_ids),
+               # Withdrawn entries too (a "no homework" marker dropped by a real entry is not worth showing).
+               col(HomeworkItem.withdrawn).is_(False) | col(HomeworkItem.no_homework).is_(False),
                HomeworkItem.set_date <= day, HomeworkItem.set_date >= day - timedelta(days=MAX_SPREAD_DAYS),
                HomeworkItem.last_evening >= day)
         .order_by(Subject.name, HomeworkItem.created_at)).all()
     out: dict[int, list[DayItem]] = {}
     for item, subject, teacher in rows:
         is_mine = (item.subject_id, subject) in mine.get(item.class_id, [])
+        if item.withdrawn and not is_mine:
+            continue
         logged_on = budget.local_date(item.created_at, zone)
         tonight = rules.spread_minutes(item.minutes, item.set_date, item.due_date).get(day, 0)
         out.setdefault(item.class_id, []).append(DayItem(
@@ -98,7 +105,7 @@ def _day_items(session: Session, scope: Scope, class_ids: list[int], day: date, 
             item.no_homework, item.graded, counting.counts(item),
             tuple(text for _rule, text in rules.wording_problems(item.description, policy)),
             is_mine, is_mine and editable(set_date=item.set_date, logged_on=logged_on, today=today,
-                                          withdrawn=item.withdrawn)))
+                                          withdrawn=False), item.withdrawn))
     return out
 
 
@@ -182,3 +189,28 @@ def class_item(session: Session, *, scope: Scope, item_id: int) -> HomeworkItem 
         .where(HomeworkItem.id == item_id, SchoolClass.school_id == scope.school_id,
                col(HomeworkItem.class_id).in_(select(Assignment.class_id)
                                               .where(Assignment.teacher_id == scope.user_id)))).first()
+
+
+@dataclass(frozen=True)
+class ParallelClass:
+    class_id: int
+    name: str
+    grade: int
+
+
+def parallel_classes(session: Session, *, scope: Scope, class_id: int, subject_id: int) -> list[ParallelClass]:
+    """The teacher's other classes of the same subject: where one entry can also be saved (#15)."""
+    rows = session.exec(
+        select(SchoolClass.id, SchoolClass.name, SchoolClass.grade)
+        .join(Assignment, Assignment.class_id == SchoolClass.id)
+        .where(Assignment.teacher_id == scope.user_id, Assignment.subject_id == subject_id,
+               SchoolClass.school_id == scope.school_id, SchoolClass.active, SchoolClass.id != class_id)
+        .order_by(SchoolClass.grade, SchoolClass.name)).all()
+    return [ParallelClass(cid, name, grade) for cid, name, grade in rows]
+
+
+def class_names(session: Session, *, scope: Scope, class_ids: list[int]) -> list[str]:
+    """The names of the caller's school's classes, in the order asked for."""
+    names = dict(session.exec(select(SchoolClass.id, SchoolClass.name).where(
+        col(SchoolClass.id).in_(class_ids), SchoolClass.school_id == scope.school_id)).all())
+    return [names[cid] for cid in class_ids if cid in names]

@@ -73,8 +73,8 @@ def _editable(session: Session, item: HomeworkItem, school_id: int, today: date)
 
 
 def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, before: dict | None,
-            klass: SchoolClass, span: tuple[date, date]) -> HomeworkItem:
-    """History row, audit entry and alerts for a saved item, then commit."""
+            klass: SchoolClass, span: tuple[date, date], *, commit: bool = True) -> HomeworkItem:
+    """History row, audit entry and alerts for a saved item, then commit (unless the caller commits)."""
     session.add(item)
     session.flush()
     after = snapshot(session, item)
@@ -84,7 +84,8 @@ def _record(session: Session, scope: Scope, item: HomeworkItem, action: str, bef
           entity="homework_item", entity_id=item.id, before=before, after=after)
     alerts.recompute(session, school_id=klass.school_id, start=span[0], end=span[1] + timedelta(days=1),
                      class_ids=[klass.id], actor_id=scope.user_id, cause="homework")
-    session.commit()
+    if commit:
+        session.commit()
     return item
 
 
@@ -100,7 +101,7 @@ def _check_budget(session: Session, klass: SchoolClass, data: HomeworkInput, ite
     found = budget.check(session, school_id=klass.school_id, grade=klass.grade,
                          candidate=_candidate(data, subject.name, item_id), replacing_id=item_id)
     if found.blocked:
-        raise InvalidHomework.one("form", "blocked")
+        raise InvalidHomework.one("form", "banned" if found.banned else "blocked")
     if not found.needs_confirmation:
         return None
     text = clean_reason(reason)
@@ -191,9 +192,16 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
 
 
 def edit_homework(session: Session, *, scope: Scope, item_id: int, data: HomeworkInput, today: date,
-                  confirm_over: bool = False, reason: str | None = None) -> HomeworkItem:
-    """Change an entry on the day it is set; the old values stay in its history."""
+                  confirm_over: bool = False, reason: str | None = None, version: int | None = None) -> HomeworkItem:
+    """Change an entry on the day it is set; the old values stay in its history.
+
+    version is the entry's version the form was opened on: if the entry changed since (another open
+    form, another phone), the save is refused ("stale") rather than silently undo that change (#15).
+    """
     item, klass = _item(session, scope, item_id)
+    if version is not None and version != item.version:
+        session.rollback()
+        raise InvalidHomework.one("form", "stale")
     _class_for(session, scope, data.class_id, data.subject_id)
     if data.class_id != item.class_id or item.no_homework:
         raise Forbidden("an entry cannot move to another class or stop being 'no homework'")
@@ -265,3 +273,91 @@ def log_no_homework(session: Session, *, scope: Scope, class_id: int, subject_id
                         description="", kind="written", required=False, location="home", minutes=0,
                         no_homework=True)
     return _record(session, scope, item, "create", None, klass, (set_date, set_date))
+
+
+def log_homework_for_classes(session: Session, *, scope: Scope, data: HomeworkInput, class_ids: list[int],
+                             today: date, confirmed: set[int] | frozenset[int] = frozenset(),
+                             reason: str | None = None) -> list[HomeworkItem]:
+    """Save one entry for several of the teacher's classes at once (#15): all of them or none.
+
+    Each class has its own budget: a class the entry takes over a cap needs its own confirmation (its id
+    in `confirmed`; data.class_id's is the form's usual box) and the one reason. Problems of the other
+    classes are reported under "also_<class id>"; any problem anywhere saves nothing. Retry-safe like
+    log_homework: a class where the same entry was just saved keeps that entry and gets no second one.
+    """
+    ids = list(dict.fromkeys([data.class_id, *class_ids]))
+    if len(ids) == 1:
+        item = log_homework(session, scope=scope, data=data, today=today, confirm_over=data.class_id in confirmed,
+                            reason=reason)
+        return [item]
+    check_dates(data, today=today)
+    # Several classes' budgets: read and written inside one write transaction (ADR 0010's short path is
+    # for the one-class save, the common case).
+    begin_writes(session)
+    # Locked in id order, whatever order they were ticked in: two saves cannot wait on each other.
+    classes: dict[int, SchoolClass] = {}
+    for class_id in sorted(ids):
+        try:
+            classes[class_id] = _class_for(session, scope, class_id, data.subject_id)
+        except Forbidden:
+            if class_id == data.class_id:
+                raise
+            session.rollback()
+            raise InvalidHomework.one("also", "also_subject") from None
+    problems: dict[str, list[Problem]] = {}
+    plans: list[tuple[SchoolClass, HomeworkInput, str | None]] = []
+    done: list[HomeworkItem] = []
+    for class_id in ids:
+        klass, each = classes[class_id], data.model_copy(update={"class_id": class_id})
+        repeat = _same_entry_just_saved(session, scope, each)
+        if repeat is not None:
+            done.append(repeat)
+            continue
+        try:
+            stored = _check_budget(session, klass, each, None, class_id in confirmed, reason)
+        except InvalidHomework as error:
+            for name, found in error.problems.items():
+                key = name if class_id == data.class_id or name == "over_reason" else f"also_{class_id}"
+                problems.setdefault(key, [])
+                problems[key] += [p for p in found if p not in problems[key]]
+            continue
+        plans.append((klass, each, stored))
+    if problems:
+        session.rollback()
+        raise InvalidHomework(problems)
+    for klass, each, stored in plans:
+        _drop_no_homework_marker(session, scope, each, klass)
+        item = HomeworkItem(class_id=klass.id, subject_id=each.subject_id, teacher_id=scope.user_id,
+                            set_date=each.set_date, due_date=each.due_date, description=each.description,
+                            kind=each.kind, required=each.required, location=each.location, minutes=each.minutes,
+                            over_cap_reason=stored)
+        last = rules.last_evening(each.set_date, each.due_date)
+        done.append(_record(session, scope, item, "create", None, klass, (each.set_date, last), commit=False))
+    session.commit()
+    order = {class_id: n for n, class_id in enumerate(ids)}
+    return sorted(done, key=lambda item: order[item.class_id])
+
+
+def restore_homework(session: Session, *, scope: Scope, item_id: int, today: date) -> HomeworkItem:
+    """Bring a withdrawn entry back on the day it is set (#15); the withdrawal stays in its history.
+
+    The entry is judged against tonight's budget again: one saved over a cap keeps its reason; one that
+    would now go over a cap needs it logged anew with a confirmation (it is refused, "confirm_over").
+    """
+    item, klass = _item(session, scope, item_id)
+    if not item.withdrawn:
+        session.rollback()
+        return item
+    logged_on = budget.local_date(item.created_at, budget.school_zone(session, school_id=klass.school_id))
+    if item.no_homework or not editable(set_date=item.set_date, logged_on=logged_on, today=today, withdrawn=False):
+        raise InvalidHomework.one("form", "locked")
+    data = HomeworkInput(class_id=item.class_id, subject_id=item.subject_id, description=item.description,
+                         kind=item.kind, required=item.required, location=item.location, minutes=item.minutes,
+                         set_date=item.set_date, due_date=item.due_date)
+    reason = _check_budget(session, klass, data, None, item.over_cap_reason is not None, item.over_cap_reason)
+    _drop_no_homework_marker(session, scope, data, klass)
+    before = snapshot(session, item)
+    item.withdrawn, item.over_cap_reason = False, reason
+    item.version, item.updated_at = item.version + 1, utcnow()
+    span = (item.set_date, rules.last_evening(item.set_date, item.due_date))
+    return _record(session, scope, item, "restore", before, klass, span)

@@ -218,7 +218,7 @@ def _new_teacher(session: Session, report: ImportReport, school: School, name: s
         select(User.username).where(func.lower(User.username).startswith(base, autoescape=True)))}
     password = new_password()
     user = User(username=username_for(name, taken), display_name=name, password_hash=hash_password(password),
-                role="teacher", school_id=school.id)
+                role="teacher", school_id=school.id, must_change_password=True)
     _record(session, report, "teachers", user, school.id)
     report.accounts.append(NewAccount(school.name, name, user.username, password))
     return user

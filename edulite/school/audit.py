@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from edulite.config import Config
-from edulite.models import AuditEntry, User, utcnow
+from edulite.models import AuditEntry, DeviceLogin, User, utcnow
 
 
 def _json(value: Any) -> str | None:
@@ -60,9 +60,21 @@ def change_password(session: Session, *, user_id: int, old: str, new: str, min_l
     if new == old:
         raise PasswordRejected("new", "same")
     user.password_hash = generate_password_hash(new, method=hash_method)
+    user.must_change_password = False
     user.session_version += 1
     session.add(user)
+    # Remembered phones end with the old password (#15).
+    end_device_logins(session, user_id=user_id)
     # The trail says that it changed, never what to.
     audit(session, user_id=user.id, school_id=user.school_id, action="password_changed", entity="user",
           entity_id=user.id)
     session.commit()
+
+
+def end_device_logins(session: Session, *, user_id: int) -> None:
+    """End every remembered phone of the account (#15), in the caller's transaction: password change or
+    reset, disabled account. Here rather than in school/devices.py, which uses audit()."""
+    for device in session.exec(select(DeviceLogin).where(DeviceLogin.user_id == user_id,
+                                                         col(DeviceLogin.revoked_at).is_(None))).all():
+        device.revoked_at = utcnow()
+        session.add(device)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,12 +10,12 @@ from werkzeug.exceptions import TooManyRequests
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from edulite.auth import home_endpoint, login_required, login_throttle, sign_in, sign_out, verify
+from edulite.auth import device_max_age, home_endpoint, login_required, login_throttle, sign_in, sign_out, verify
 from edulite.db import begin_writes, get_session, reads_first
 from edulite.i18n import LANG_COOKIE
 from edulite.models import User
 from edulite.school import audit as services
-from edulite.school import queries
+from edulite.school import devices, queries
 from edulite.web.forms import LoginForm
 from edulite.web.redirects import safe_next
 
@@ -76,7 +76,14 @@ def login_submit():
         form.password.errors.append(_("Wrong username or password."))
         return render_template("auth/login.html", form=form, next=next_url), 401
     sign_in(user)
-    return redirect(next_url or url_for(home_endpoint(user.role)), 303)
+    response = redirect(next_url or url_for(home_endpoint(user.role)), 303)
+    if form.remember.data:
+        label = (request.user_agent.string or "")[:120]
+        token, session["dev"] = devices.remember(get_session(), user=user, label=label)
+        response.set_cookie(current_app.config["DEVICE_COOKIE_NAME"], token,
+                            max_age=int(device_max_age().total_seconds()), httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/logout")
@@ -85,14 +92,38 @@ def logout():
     if g.user is not None:
         services.revoke_sessions(get_session(), user_id=g.user.id)
     sign_out()
-    return redirect(url_for("auth.login"), 303)
+    response = redirect(url_for("auth.login"), 303)
+    # This phone forgets its device login too (others stay, listed on the account page).
+    token = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
+    if token:
+        devices.forget(get_session(), token=token)
+        response.delete_cookie(current_app.config["DEVICE_COOKIE_NAME"], httponly=True, samesite="Lax",
+                               secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _password_page(form, status: int = 200):
+    """The account page: change the password, and the phones remembered for this account (#15)."""
+    remembered = devices.devices_of(get_session(), user_id=g.user.id, max_age=device_max_age(),
+                                    current_id=session.get("dev"))
+    return render_template("auth/password.html", form=form, min_length=_min_length(), devices=remembered), status
 
 
 @bp.get("/account/password")
 @login_required()
 def password():
-    """Show the form to change one's own password."""
-    return render_template("auth/password.html", form=PasswordForm(), min_length=_min_length())
+    """Show the form to change one's own password and the list of remembered phones."""
+    return _password_page(PasswordForm())
+
+
+@bp.post("/account/devices/<int:device_id>/sign-out")
+@login_required()
+def device_sign_out_submit(device_id: int):
+    """Sign one remembered phone out; it must sign in with the password again."""
+    if not devices.sign_out_device(get_session(), user_id=g.user.id, device_id=device_id):
+        abort(404)
+    flash(_("That phone is signed out."))
+    return redirect(url_for("auth.password"), 303)
 
 
 @bp.post("/account/password")
@@ -101,8 +132,9 @@ def password_submit():
     """Change the password, end every other session of the account and keep this one."""
     form = PasswordForm()
     if not form.validate_on_submit():
-        return render_template("auth/password.html", form=form, min_length=_min_length()), 422
+        return _password_page(form, 422)
     session, throttle = get_session(), login_throttle()
+    forced = g.user.must_change_password
     # Guessing the current password from a borrowed session counts against the same limits as sign-in.
     if throttle.blocked(username=g.user.username, address=request.remote_addr):
         raise TooManyRequests(retry_after=60)
@@ -113,10 +145,11 @@ def password_submit():
         if err.reason == "wrong":
             throttle.failed(username=g.user.username, address=request.remote_addr)
         form[err.field].errors.append(str(PASSWORD_REASONS[err.reason]) % {"n": _min_length()})
-        return render_template("auth/password.html", form=form, min_length=_min_length()), 422
+        return _password_page(form, 422)
     sign_in(session.get(User, g.user.id))
     flash(_("Your password was changed. Other devices have been signed out."))
-    return redirect(url_for("auth.password"), 303)
+    # After the one-time password, on to the work the sign-in was for.
+    return redirect(url_for(home_endpoint(g.user.role)) if forced else url_for("auth.password"), 303)
 
 
 def _min_length() -> int:

@@ -91,6 +91,11 @@ HOMEWORK_MESSAGES = {
     "locked": _l("This entry can no longer be changed: entries can be edited on the day they are set."),
     "withdrawn": _l("This entry was withdrawn."),
     "already_logged": _l("You have already logged homework for this subject on this day; withdraw it first."),
+    "also_subject": _l("You do not teach this subject in one of the classes ticked: untick it."),
+    "banned": _l("Grades 1–2 may not have written homework at home. This is a ban, not a cap: a reason "
+                 "cannot override it. Have it done in class or in after-school service."),
+    "stale": _l("This entry was changed since you opened it, so your changes were not saved. Its current "
+                "values are shown below: keep them, or save yours over them."),
 }
 AFTER_SCHOOL_MESSAGES = {
     "date_invalid": _l("Enter a date as YYYY-MM-DD."),
@@ -303,3 +308,17 @@ def grade_name(grade: int | str) -> str:
 
 def init_grade_names(app: Flask) -> None:
     app.jinja_env.globals.update(grade_name=grade_name)
+
+
+# The accounts pages (#15): what can be wrong with an account to add, by code (school/accounts.py).
+ACCOUNT_MESSAGES = {
+    "username": _l("Use 2 to 64 letters, digits, dots, dashes or underscores."),
+    "username_taken": _l("This username is taken: choose another."),
+    "display_name": _l("Enter the name (at most 64 characters)."),
+    "school": _l("Choose a school."),
+    "role": _l("Choose a teacher or a principal."),
+}
+
+
+def account_message(code: str) -> str:
+    return str(ACCOUNT_MESSAGES.get(code, code))

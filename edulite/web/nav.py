@@ -19,6 +19,10 @@ NAV = {
 }
 
 
+# Principals (their school's teachers) and administrators (everyone) manage accounts on the web (#15).
+NAV["principal"].append(("accounts.people", _l("Accounts")))
+NAV["admin"].append(("accounts.people", _l("Accounts")))
+
 # Every signed-in role can change its own password.
 ACCOUNT = [("auth.password", _l("Password"))]
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask, g, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from edulite.auth import load_user
+from edulite.auth import load_user, password_change_redirect
 from edulite.ops.assets import ASSETS, script_src
 
 
 def content_security_policy(config) -> str:
-    """Only our own origin, plus the pinned CDN's for scripts in "cdn" mode; nothing inline, no eval."""
+    """Only our own origin, plus in "cdn" mode the pinned files' exact URLs (not the CDN's whole origin,
+    which serves any script of any package: #17); nothing inline, no eval."""
     scripts = ["'self'"]
     if config["ASSET_MODE"] == "cdn":
-        parts = urlsplit(config["ASSET_CDN_BASE"])
-        scripts.append(f"{parts.scheme}://{parts.netloc}")
+        scripts += [asset.cdn_url(config["ASSET_CDN_BASE"]) for asset in ASSETS.values()]
     return "; ".join([
         "default-src 'self'",
         "script-src " + " ".join(scripts),
@@ -64,6 +62,15 @@ def init_app(app: Flask) -> None:
     def _load_user():
         if request.endpoint != "static":
             load_user()
+        return password_change_redirect()
+
+    @app.after_request
+    def _forget_dead_device(response):
+        # A device cookie that signs nobody in any more (signed out, expired, password changed) is dropped.
+        if g.get("forget_device"):
+            response.delete_cookie(app.config["DEVICE_COOKIE_NAME"], httponly=True, samesite="Lax",
+                                   secure=app.config["SESSION_COOKIE_SECURE"])
+        return response
 
     policies: dict[tuple, str] = {}  # the policy depends on two settings only: built once, not per response
 
@@ -82,6 +89,9 @@ def init_app(app: Flask) -> None:
                 "src": script_src(name, mode=app.config["ASSET_MODE"], cdn_base=app.config["ASSET_CDN_BASE"],
                                   static_url=lambda p: url_for("static", filename=p)),
                 "integrity": ASSETS[name].integrity,
+                # The pinned copy Edulite serves itself when the CDN fails (static/js/fallback.js, #15).
+                "fallback": (url_for("static", filename=f"vendor/{ASSETS[name].filename}")
+                             if app.config["ASSET_MODE"] == "cdn" else None),
             }
 
         return {"asset": asset_tag, "current_user": g.get("user")}

@@ -20,7 +20,10 @@
     return text ? JSON.parse(text) : null;
   }
 
+  var chartsFailed = false;
+
   function build(root) {
+    if (chartsFailed) { missing(); }
     if (!window.Chart || !root.querySelectorAll) { return; }
     window.Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -35,7 +38,33 @@
     });
   }
 
-  if (window.htmx) {
+  // Where Chart.js could not be loaded at all (CDN and local copy both failed), each chart says so in words
+  // instead of staying an empty white box (#15).
+  function missing() {
+    if (window.Chart) return;
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var box = canvas.parentElement;
+      if (!box || box.querySelector(".chart-missing")) return;
+      var note = document.createElement("p");
+      note.className = "chart-missing";
+      note.setAttribute("role", "note");
+      note.textContent = canvas.dataset.missing || "This chart cannot be drawn.";
+      box.appendChild(note);
+      box.classList.add("chart-failed");
+    });
+  }
+  document.addEventListener("edulite:asset-failed", function (event) {
+    if (event.detail.name === "chartjs") { chartsFailed = true; missing(); }
+  });
+  document.addEventListener("edulite:asset-loaded", function (event) {
+    if (event.detail.name === "chartjs") build(document);
+    // htmx came late, from the local copy: hook the fragments it will swap in from now on.
+    if (event.detail.name === "htmx" && !hooked) hook();
+  });
+
+  var hooked = false;
+  function hook() {
+    hooked = true;
     window.htmx.onLoad(build);
     document.addEventListener("htmx:beforeSwap", function (event) {
       if (!event.detail.shouldSwap) { return; }  // a refused response leaves the charts on screen as they are
@@ -46,6 +75,9 @@
         incoming[script.id] = script.textContent;
       });
     });
+  }
+  if (window.htmx) {
+    hook();
   } else {
     document.addEventListener("DOMContentLoaded", function () { build(document); });
   }

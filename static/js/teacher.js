@@ -41,6 +41,26 @@
     });
   });
 
+  // The entry's summary line follows its date fields (#15): it kept the old due date after a change.
+  function dayText(value) {
+    var parts = (value || "").split("-");
+    if (parts.length !== 3) return "—";
+    var day = new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+    if (isNaN(day.getTime())) return "—";
+    var lang = root.lang || "zh-CN";
+    return day.toLocaleDateString(lang, { month: lang.indexOf("zh") === 0 ? "long" : "short", day: "numeric",
+                                         weekday: "short" });
+  }
+  function syncDay(e) {
+    var field = e.target;
+    if (!field.form || (field.name !== "set_date" && field.name !== "due_date")) return;
+    field.form.querySelectorAll("[data-day-of='" + field.name + "']").forEach(function (span) {
+      span.textContent = dayText(field.value);
+    });
+  }
+  document.addEventListener("input", syncDay);
+  document.addEventListener("change", syncDay);
+
   // Picking a date shows that day at once.
   document.addEventListener("change", function (e) {
     if (e.target.hasAttribute("data-autosubmit") && e.target.value) e.target.form.submit();

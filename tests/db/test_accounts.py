@@ -19,6 +19,8 @@ def test_a_new_principal_signs_in_with_the_printed_one_time_password(any_app, an
     password = re.search(r"One-time password: (\S+)", result.output).group(1)
     client = any_app.test_client()
     assert client.post("/login", data={"username": "wang", "password": password}).location == "/principal/"
+    # One-time: nothing opens but the password page until it is changed (#17).
+    assert client.get("/principal/").location == "/account/password"
     with session_scope(any_app) as s:
         school = s.exec(select(School).where(School.name == "新华小学")).one()
         assert s.exec(select(User).where(User.username == "wang")).one().school_id == school.id

@@ -69,6 +69,8 @@ def test_a_roster_creates_schools_classes_subjects_teachers_and_assignments(any_
     # "Teacher" is taken by the world's teacher elsewhere, so the new one gets a number.
     namesake = one(any_app, User, User.display_name == "Teacher", User.school_id == school.id)
     assert (wang.username, wang.role, namesake.username) == ("王芳", "teacher", "Teacher2")
+    # The printed passwords are one-time: both must be changed at first sign-in (#17).
+    assert wang.must_change_password and namesake.must_change_password
     line = next(x for x in result.output.splitlines() if "\t王芳\t" in x)
     assert check_password_hash(wang.password_hash, line.split("\t")[-1])
     klass = one(any_app, SchoolClass, SchoolClass.name == "五年级(2)班")

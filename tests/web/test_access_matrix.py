@@ -20,7 +20,17 @@ from werkzeug.security import generate_password_hash
 
 from edulite import create_app
 from edulite.db import get_db, session_scope
-from edulite.models import AfterSchoolSession, Alert, Assignment, ClassLink, SchoolClass, SurveyLink, User, utcnow
+from edulite.models import (
+    AfterSchoolSession,
+    Alert,
+    Assignment,
+    ClassLink,
+    DeviceLogin,
+    SchoolClass,
+    SurveyLink,
+    User,
+    utcnow,
+)
 from tests.conftest import base_config
 from tests.support.factories import PASSWORD, TEST_HASH_METHOD, add_item
 
@@ -40,6 +50,7 @@ ARGS = {
     "assignment_id": (lambda w: w.own_assignment.id, lambda w: w.far_assignment.id),
     "teacher_id": (lambda w: w.teacher.id, lambda w: w.far_teacher.id),
     "user_id": (lambda w: w.teacher.id, lambda w: w.far_teacher.id),
+    "device_id": (lambda w: w.own_device.id, lambda w: w.far_device.id),
     "token": (lambda w: w.link.token, lambda w: w.revoked_token),
     "day": (FIXED_DAY, FIXED_DAY),
     "date": (FIXED_DAY, FIXED_DAY),
@@ -153,6 +164,9 @@ def extend_world(app, world):
         world.own_assignment = s.exec(select(Assignment).where(Assignment.class_id == world.class3.id)).first()
         world.far_assignment = s.exec(select(Assignment).where(Assignment.class_id == far_class.id)).first()
         s.add_all([world.own_alert, world.far_alert])
+        world.own_device = DeviceLogin(user_id=world.teacher.id, token_hash="a" * 64, label="own phone")
+        world.far_device = DeviceLogin(user_id=far_teacher.id, token_hash="b" * 64, label="far phone")
+        s.add_all([world.own_device, world.far_device])
     return world
 
 

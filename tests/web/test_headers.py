@@ -9,9 +9,12 @@ import pytest
 
 from edulite import create_app
 from edulite.db import get_db
+from edulite.ops.assets import ASSETS
 from tests.conftest import base_config
 
 CDN_ORIGIN = "https://cdn.jsdelivr.net"
+# In "cdn" mode scripts may come from the pinned files' exact URLs only, not from the whole CDN (#17).
+CDN_FILES = {asset.cdn_url(CDN_ORIGIN + "/npm") for asset in ASSETS.values()}
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -26,11 +29,12 @@ def assert_strict_csp(policy: str, *, cdn: bool) -> None:
         assert d[name] == ["'none'"], name
     assert d["default-src"] == ["'self'"]
     for name, sources in d.items():
-        allowed = {"'self'", "'none'"} | ({CDN_ORIGIN} if cdn and name == "script-src" else set())
+        allowed = {"'self'", "'none'"} | (CDN_FILES if cdn and name == "script-src" else set())
         # data: only for images (the parent page's empty favicon): an image cannot run script.
         allowed |= {"data:"} if name == "img-src" else set()
         assert set(sources) <= allowed, f"{name}: {sources}"
-    assert (CDN_ORIGIN in d["script-src"]) is cdn
+    assert (set(d["script-src"]) >= CDN_FILES) is cdn
+    assert CDN_ORIGIN not in d["script-src"] and CDN_ORIGIN + "/" not in d["script-src"]
 
 
 def assert_hardened(response) -> None:
@@ -101,6 +105,13 @@ def test_scripts_come_only_from_our_origin_or_the_pinned_cdn(sqlite_url, mode):
     tag = re.search(r'<script src="([^"]+)" integrity="(sha384-[^"]+)" crossorigin="anonymous"',
                     page.get_data(as_text=True))
     assert tag and tag.group(1).startswith(CDN_ORIGIN if mode == "cdn" else "/static/vendor/")
+    # The CDN's tag names the local copy to fall back on (static/js/fallback.js, #15), loaded before it.
+    html = page.get_data(as_text=True)
+    fallback = re.search(r'data-asset="htmx" data-fallback="([^"]+)"', html)
+    assert bool(fallback) is (mode == "cdn")
+    if fallback:
+        assert fallback.group(1) == "/static/vendor/" + ASSETS["htmx"].filename
+    assert html.index("js/fallback.js") < html.index('data-asset="htmx"')
     get_db(app).dispose()
 
 

@@ -40,6 +40,11 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "survey form": ("", f"/s/{SURVEY_TOKEN}"),
         "CSV survey export": ("principal", f"/principal/exports/file?from={MON}&to={sunday}&format=csv&table=survey"),
         "teacher class page": ("teacher", f"/teacher/class/{world.class3.id}"),
+        # #15: the entry form lists the teacher's other classes of the subject; the accounts pages.
+        "teacher entry form": ("teacher", f"/teacher/class/{world.class3.id}?day={TODAY}"),
+        "principal accounts": ("principal", "/accounts/"),
+        "admin accounts": ("admin", "/accounts/"),
+        "account page": ("teacher", "/account/password"),
     }
 
 

@@ -3,6 +3,7 @@ and the budget meter's candidate built from whatever has been typed so far."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,14 +14,14 @@ from edulite.core import rules
 from edulite.core.calendar import parse_iso_day
 from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.db import get_session
-from edulite.homework import budget, loads
+from edulite.homework import budget, loads, queries
 from edulite.homework.input import clean_text
 from edulite.homework.queries import ClassDay
 from edulite.models import HomeworkItem
 from edulite.web import clock
 
 FIELDS = ("subject_id", "description", "kind", "required", "location", "minutes", "set_date", "due_date",
-          "over_reason")
+          "over_reason", "version")
 QUICK_MINUTES = (5, 10, 15, 20, 30)
 NUMBER_CAP = 10**6
 # Pages look at most a year either way; anything further is a typo in the address.
@@ -39,6 +40,11 @@ class EntryForm:
     saved: str | None = None
     # A blank form may be refilled from the phone's saved draft; one showing typed values may not.
     fresh: bool = False
+    # An edit refused because the entry changed meanwhile: the entry as it is now, shown beside the form.
+    current: HomeworkItem | None = None
+    # One entry for several classes (#15): the other classes ticked, and those confirmed over a cap.
+    also: list[int] = field(default_factory=list)
+    also_confirmed: set[int] = field(default_factory=set)
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
@@ -65,8 +71,11 @@ def blank_form(cd: ClassDay, *, subject_id: int | None = None) -> EntryForm:
     if subject_id not in ids:
         open_ids = [sid for sid in ids if not cd.logged(sid)]
         subject_id = (open_ids or ids)[0]
+    # Grades 1–2 may not have written homework at home (R-HW-01): their form starts in class, so that an
+    # entry does not begin as a violation (#15).
+    location = "class" if cd.grade <= 2 else "home"
     return EntryForm(cd.class_id, {
-        "subject_id": str(subject_id), "kind": "written", "required": "1", "location": "home",
+        "subject_id": str(subject_id), "kind": "written", "required": "1", "location": location,
         "minutes": "", "description": "", "set_date": cd.day.isoformat(),
         "due_date": next_school_day(cd.day).isoformat()}, fresh=True)
 
@@ -77,6 +86,8 @@ def item_form(item: HomeworkItem, *, class_id: int, day: date | None = None) -> 
               "required": "1" if item.required else "0", "location": item.location,
               "minutes": str(item.minutes), "over_reason": item.over_cap_reason or ""}
     if day is None:
+        # The version the form was opened on: a save from an older form is refused (#15).
+        values["version"] = str(item.version)
         values |= {"set_date": item.set_date.isoformat(),
                    "due_date": item.due_date.isoformat() if item.due_date else ""}
         return EntryForm(class_id, values, item_id=item.id)
@@ -87,7 +98,53 @@ def item_form(item: HomeworkItem, *, class_id: int, day: date | None = None) -> 
 def submitted_form(class_id: int, data: Mapping[str, str], *, item_id: int | None = None) -> EntryForm:
     values = {name: str(data.get(name, "")) for name in FIELDS}
     values["required"] = "0" if values["required"] == "0" else "1"
-    return EntryForm(class_id, values, item_id=item_id, confirm_over=data.get("confirm_over") in ("1", "on"))
+    form = EntryForm(class_id, values, item_id=item_id, confirm_over=data.get("confirm_over") in ("1", "on"))
+    if item_id is None:
+        form.also = _ids(data, "also", class_id)
+        form.also_confirmed = set(_ids(data, "confirm_class", class_id))
+    return form
+
+
+# More classes than any teacher teaches one subject in: a longer list is not a form a person sent.
+MAX_ALSO = 12
+
+
+def _ids(data: Mapping[str, str], name: str, own: int) -> list[int]:
+    getlist = getattr(data, "getlist", None)
+    texts = getlist(name) if getlist else []
+    ids = [n for n in (_number(text) for text in texts[:MAX_ALSO]) if 0 < n < 2**31 and n != own]
+    return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class AlsoClass:
+    """Another class of the same subject on the form: ticked or not, with its own meter once ticked."""
+
+    class_id: int
+    name: str
+    ticked: bool
+    confirmed: bool
+    check: budget.BudgetCheck | None
+
+
+def also_classes(form: EntryForm, cd: ClassDay) -> list[AlsoClass]:
+    """The teacher's other classes of the form's subject; each ticked one previewed against its own budget."""
+    if form.item_id is not None:
+        return []
+    subject_id = _number(form.value("subject_id"))
+    if subject_id not in dict(cd.my_subjects):
+        return []
+    here = candidate(form, cd)
+    out = []
+    for other in queries.parallel_classes(get_session(), scope=g.scope, class_id=cd.class_id,
+                                          subject_id=subject_id):
+        check = None
+        if other.class_id in form.also:
+            check = budget.check(get_session(), school_id=g.scope.school_id, grade=other.grade,
+                                 candidate=dataclasses.replace(here, class_id=other.class_id))
+        out.append(AlsoClass(other.class_id, other.name, check is not None,
+                             other.class_id in form.also_confirmed, check))
+    return out
 
 
 def _number(text: str) -> int:

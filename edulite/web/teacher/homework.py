@@ -61,7 +61,8 @@ def _entry_page(cd, form: ef.EntryForm, status: int = 200, fragment: str = "teac
     survey = None if fragment == "teacher/_meter_preview.html" else survey_reads.teacher_figures(
         get_session(), school_id=g.scope.school_id, class_id=cd.class_id, today=ef.school_today())
     return render("teacher/entry.html", fragment, status, cd=cd, form=form, check=ef.budget_check(form, cd),
-                  sources=sources, today=ef.school_today(), quick=ef.QUICK_MINUTES, notice=notice, survey=survey)
+                  sources=sources, today=ef.school_today(), quick=ef.QUICK_MINUTES, notice=notice, survey=survey,
+                  also=ef.also_classes(form, cd))
 
 
 def _back_url(class_id: int, day: date) -> str:
@@ -141,8 +142,15 @@ def entry_submit(class_id: int):
     form = ef.submitted_form(class_id, request.form)
     try:
         data = parse_homework(request.form, class_id=class_id)
-        homework.log_homework(get_session(), scope=g.scope, data=data, today=ef.school_today(),
-                              confirm_over=form.confirm_over, reason=form.value("over_reason"))
+        if form.also:
+            # One entry for several classes (#15): all saved, or none with each class's problem shown.
+            confirmed = form.also_confirmed | ({class_id} if form.confirm_over else set())
+            saved = homework.log_homework_for_classes(
+                get_session(), scope=g.scope, data=data, class_ids=form.also, today=ef.school_today(),
+                confirmed=confirmed, reason=form.value("over_reason"))
+        else:
+            saved = [homework.log_homework(get_session(), scope=g.scope, data=data, today=ef.school_today(),
+                                           confirm_over=form.confirm_over, reason=form.value("over_reason"))]
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
@@ -160,6 +168,10 @@ def entry_submit(class_id: int):
         cd = _class_day(class_id, ef.parse_day(request.form.get("set_date"), ef.school_today()))
         body, status = _entry_page(cd, form, 503)
         return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if len(saved) > 1:
+        names = homework_queries.class_names(get_session(), scope=g.scope, class_ids=[i.class_id for i in saved])
+        return _done(class_id, data.set_date, _("Saved for %(n)s classes: %(names)s.", n=len(saved),
+                                                names="、".join(names)))
     return _done(class_id, data.set_date, _("Saved. Log the next one, or go back to your classes."))
 
 
@@ -236,11 +248,16 @@ def item_edit_submit(item_id: int):
         data = parse_homework(request.form, class_id=found.class_id)
         homework.edit_homework(get_session(), scope=g.scope, item_id=item_id, data=data,
                                today=ef.school_today(), confirm_over=form.confirm_over,
-                               reason=form.value("over_reason"))
+                               reason=form.value("over_reason"), version=request.form.get("version", type=db_id))
     except homework.Forbidden:
         abort(403)
     except InvalidHomework as error:
         form.errors = homework_messages(error)
+        if "stale" in {p.code for ps in error.problems.values() for p in ps}:
+            # The choice: the current values are shown; saving again (now on the current version) keeps
+            # the teacher's own, the link reopens the entry as it is.
+            form.current = _my_item(item_id)
+            form.values["version"] = str(form.current.version)
         return _entry_page(cd, form, 422)
     return _done(found.class_id, data.set_date, _("Changes saved."))
 
@@ -262,3 +279,12 @@ def graded_submit(item_id: int):
     graded = request.form.get("graded", "1") != "0"
     return _act(found.class_id, found.set_date, lambda: homework.mark_graded(
         get_session(), scope=g.scope, item_id=item_id, graded=graded), _("Saved."))
+
+
+@bp.post("/item/<int:item_id>/restore")
+@login_required("teacher")
+def restore_submit(item_id: int):
+    """Bring a withdrawn entry back on the day it is set; the withdrawal stays in its history."""
+    found = _my_item(item_id)
+    return _act(found.class_id, found.set_date, lambda: homework.restore_homework(
+        get_session(), scope=g.scope, item_id=item_id, today=ef.school_today()), _("Entry restored."))

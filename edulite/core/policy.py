@@ -32,6 +32,14 @@ PARENT_WORDS = (
     "parents to check", "parents grade", "signed by parent", "parent to sign", "parents to sign",
 )
 
+# Asking pupils or parents to use a phone for homework: photographs, recordings, uploads to a chat group (R-HW-12).
+PHONE_WORDS = (
+    "拍照上传", "拍照发", "拍照片发", "拍视频", "录视频", "录制视频", "录音上传", "录音发", "上传到群",
+    "发到群里", "发群里", "发到班级群", "上传至群", "用手机", "手机拍", "手机打卡", "小程序打卡", "钉钉打卡",
+    "upload a photo", "send a photo", "take a photo", "photo to the group", "record a video",
+    "upload a video", "on the phone", "using a phone",
+)
+
 PUNITIVE_PATTERNS = (
     r"罚(?:抄|写|做|背)",
     # Copying with a short object between verb and count: 抄写课文三遍, 课文抄五遍, 生字抄写10遍.
@@ -164,6 +172,7 @@ _READERS: dict[str, Callable[[str, Any], Any]] = {
     "bedtime": lambda k, v: _fixed_keys(k, v, STAGES, _hhmm),
     "class_size_max": lambda k, v: _fixed_keys(k, v, STAGES, lambda kk, vv: _whole(kk, vv, 1)),
     "parent_words": _texts,
+    "phone_words": _texts,
     "punitive_patterns": _patterns,
     "effective_from": _day,
 }
@@ -195,6 +204,7 @@ class Policy:
     class_size_max: Mapping[str, int] = field(
         default_factory=lambda: FrozenDict({"primary": 45, "junior": 50}))  # R-CL-01
     parent_words: tuple[str, ...] = PARENT_WORDS  # R-HW-06
+    phone_words: tuple[str, ...] = PHONE_WORDS  # R-HW-12
     punitive_patterns: tuple[str, ...] = PUNITIVE_PATTERNS  # R-HW-08
     effective_from: date | None = None
 
@@ -313,7 +323,7 @@ def tighten(base: Policy, override: Mapping[str, Any] | Policy) -> Policy:
     """Apply a school's (or district's) override on top of base, refusing anything looser.
 
     Maps merge key by key (a subject cap set to None is a removal, refused under R-LOC-01);
-    word and pattern lists are added to base's, never replace them (R-HW-06, R-HW-08).
+    word and pattern lists are added to base's, never replace them (R-HW-06, R-HW-08, R-HW-12).
     """
     if isinstance(override, Policy):
         override = policy_to_dict(override)

@@ -52,6 +52,7 @@ RULE_NAMES = {
     "R-AS-01": _l("After-school service: too few days or too short"),
     "R-AS-02": _l("After-school service ends outside the allowed window"),
     "R-AS-03": _l("New lesson taught during after-school service"),
+    "R-HW-12": _l("Homework that needs a phone (photos, recordings, uploads)"),
 }
 # The badges of the after-school pages, which already say "after-school" around them.
 RULE_SHORT_NAMES = {"R-AS-01": _l("Too short"), "R-AS-02": _l("End time outside the window"),

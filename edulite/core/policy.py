@@ -143,6 +143,10 @@ def _patterns(key: str, value: Any) -> tuple[str, ...]:
     return patterns
 
 
+def _optional_cap(key: str, value: Any) -> int | None:
+    return None if value is None else _whole(key, value, 0)
+
+
 def _mode(key: str, value: Any) -> str:
     if value not in OVER_CAP_MODES:
         raise ValueError(f"{key}: must be 'warn' or 'block', got {value!r}")
@@ -163,6 +167,7 @@ _READERS: dict[str, Callable[[str, Any], Any]] = {
     "caps_weekend": _band_ints,
     "caps_holiday": _band_ints,
     "subject_caps": _open_ints,
+    "subject_cap_default": _optional_cap,
     "max_subjects_per_day": lambda k, v: _open_ints(k, v, BANDS),
     "over_cap_mode": _mode,
     "after_school_end_earliest": _hhmm,
@@ -193,6 +198,8 @@ class Policy:
     caps_weekend: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-04: no more than a school day
     caps_holiday: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-04
     subject_caps: Mapping[str, int] = field(default_factory=FrozenDict)  # R-LOC-01
+    # The cap of every subject subject_caps does not name ("all other subjects"); None: no cap (R-LOC-01).
+    subject_cap_default: int | None = None
     max_subjects_per_day: Mapping[str, int] = field(default_factory=FrozenDict)  # R-LOC-01
     over_cap_mode: str = "warn"
     after_school_end_earliest: str = "17:30"  # R-AS-02
@@ -254,6 +261,26 @@ def policy_from_dict(d: Mapping[str, Any], base: Policy = NATIONAL) -> Policy:
     return dataclasses.replace(base, **changes)
 
 
+def subject_cap(policy: Policy, subject: str) -> int | None:
+    """The daily cap of one subject's counted minutes (R-LOC-01): its own, else the default for all others."""
+    return policy.subject_caps.get(subject, policy.subject_cap_default)
+
+
+def amend(current: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored override amended by a change (a policy file without --replace): maps merge key by key,
+    word and pattern lists gain the new entries, other values are replaced. Keys are not checked here."""
+    result = dict(current)
+    for key, value in change.items():
+        old = result.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            result[key] = {**old, **value}
+        elif isinstance(old, list) and isinstance(value, list):
+            result[key] = old + [v for v in value if v not in old]
+        else:
+            result[key] = value
+    return result
+
+
 def cap_for(policy: Policy, grade: int, day_kind: DayKind | str) -> int:
     """Return the daily written-homework cap (R-HW-01..04) for grade on that kind of day."""
     caps = {
@@ -312,6 +339,16 @@ def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
         ("after_school_min_minutes", "R-AS-01", lambda a, b: a < b),
         ("after_school_days_per_week", "R-AS-01", lambda a, b: a < b),
     )
+    # A default subject cap is a cap on every subject not named: removing or raising it loosens, and so does
+    # a named subject's cap above the base's default (R-LOC-01).
+    if base.subject_cap_default is not None:
+        if new.subject_cap_default is None or new.subject_cap_default > base.subject_cap_default:
+            found.append(("subject_cap_default", "R-LOC-01", f"subject_cap_default {new.subject_cap_default} "
+                          f"is looser than {base.subject_cap_default}"))
+        for subject, cap in new.subject_caps.items():
+            if subject not in base.subject_caps and cap > base.subject_cap_default:
+                found.append(("subject_caps", "R-LOC-01", f"subject_caps.{subject} {cap} is looser than "
+                              f"the default subject cap {base.subject_cap_default}"))
     for key, rule, looser in scalars:
         old, value = getattr(base, key), getattr(new, key)
         if looser(value, old):
@@ -342,3 +379,34 @@ def tighten(base: Policy, override: Mapping[str, Any] | Policy) -> Policy:
         raise PolicyLooser([(key, rule) for key, rule, _ in problems],
                            [f"{text} ({rule})" for _, rule, text in problems])
     return result
+
+
+def overlay(base: Policy, override: Mapping[str, Any]) -> tuple[Policy, list[str]]:
+    """Apply an override stored earlier on top of base, keeping base's value wherever it would loosen.
+
+    Why: a school's override was stricter than the district default when it was stored; a district default
+    made stricter later must win, not make every page raise PolicyLooser. Returns the policy in force and
+    the details of what the stricter base kept (rule IDs named), to tell the school.
+    """
+    kept: list[str] = []
+    accepted: dict[str, Any] = {}
+    for key, value in _check_keys(override).items():
+        try:
+            tighten(base, {key: value})
+        except PolicyLooser as err:
+            if not isinstance(value, Mapping):
+                kept.extend(err.details)
+                continue
+            part = {}
+            for sub, one in value.items():
+                try:
+                    tighten(base, {key: {sub: one}})
+                    part[sub] = one
+                except PolicyLooser as sub_err:
+                    kept.extend(sub_err.details)
+            value = part
+        accepted[key] = value
+    try:
+        return tighten(base, accepted), kept
+    except ValueError as err:  # e.g. the school's earliest end now after the district's latest end
+        return base, [*kept, str(err)]

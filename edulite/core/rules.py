@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .calendar import DayKind, FrozenDict, SchoolCalendar, parse_day_kind
-from .policy import Policy, band_of, cap_for, stage_of
+from .policy import Policy, band_of, cap_for, stage_of, subject_cap
 from .rule_ids import SCHOOL_DAY_CAP_RULE
 
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
@@ -246,7 +246,7 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
     elif load.counted > load.cap:
         alert("R-HW-04", load.counted, load.cap)
     for subject, minutes in load.by_subject.items():
-        cap = policy.subject_caps.get(subject)
+        cap = subject_cap(policy, subject)
         if cap is not None and minutes > cap:
             alert("R-LOC-01", minutes, cap, subject=subject)
     most = policy.max_subjects_per_day.get(band)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from edulite.core import rules
 from edulite.core.calendar import SchoolCalendar, parse_day_kind, today_in
-from edulite.core.policy import NATIONAL, Policy, cap_for, tighten
+from edulite.core.policy import NATIONAL, Policy, cap_for, overlay, tighten
 from edulite.models import CalendarDay, ClassDayLoad, PolicyVersion, School, SchoolClass
 
 
@@ -86,7 +86,15 @@ def _latest(versions: list[PolicyVersion], day: date) -> dict:
 
 
 def _compose(district: list[PolicyVersion], own: list[PolicyVersion], day: date) -> Policy:
-    return tighten(tighten(NATIONAL, _latest(district, day)), _latest(own, day))
+    # The school's override never loosens the district default in force that day: where a newer,
+    # stricter district default meets an older school value, the district's wins (policy_conflicts).
+    return overlay(tighten(NATIONAL, _latest(district, day)), _latest(own, day))[0]
+
+
+def policy_conflicts(session: Session, *, school_id: int, day: date) -> list[str]:
+    """What of the school's own policy the stricter district default overrules on day (empty: nothing)."""
+    district, own = _versions(session, school_id)
+    return overlay(tighten(NATIONAL, _latest(district, day)), _latest(own, day))[1]
 
 
 def district_policy(session: Session, *, district_id: int, day: date) -> Policy:

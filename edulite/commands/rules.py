@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -120,36 +121,47 @@ def _load_policy(session, load_file, school_name, district_name, day, replace):
 @click.option("--to", "end", required=True, help="Last date, YYYY-MM-DD (inclusive).")
 @click.option("--json", "as_json", is_flag=True, help="JSON output (the default is a table).")
 def loads_command(school_name, start, end, as_json):
-    """Print each class's daily load: counted minutes against the cap, and minutes by type."""
+    """Print each class's daily load: counted minutes against the cap, and minutes by type.
+
+    week_average is the whole calendar week's (Monday to Sunday) even when the range cuts it, as the
+    principal's week shows it: a week in progress averages its school days before today, and
+    week_average_days says how many school days that is (POLICY.md, "weekly average").
+    """
     first, stop = day_range(start, end)
+    # Whole weeks are read so that a range cut mid-week still gives the week's own average.
+    weeks_from = week_start(first)
+    weeks_to = week_start(stop - timedelta(days=1)) + timedelta(days=7)
+    today = today_local()
     with db.session_scope(write=False) as session:
         school = school_named(session, school_name)
         after = class_day_figures(session, school_id=school.id, start=first, end=stop)
         rows = []
-        for cl in loads.class_loads(session, school_id=school.id, start=first, end=stop):
-            weeks = _week_averages(cl.days)
+        for cl in loads.class_loads(session, school_id=school.id, start=weeks_from, end=weeks_to):
+            weeks = _week_averages(cl.days, today)
             rows += [{"class": cl.klass.name, "grade": cl.klass.grade, "date": d.date.isoformat(),
                       "day_kind": d.day_kind.value, "counted_minutes": d.counted, "cap": d.cap, "over": d.over,
                       "minutes_by_type": dict(d.by_kind), "counted_by_subject": dict(d.by_subject),
-                      "week_average": weeks[week_start(d.date)],
+                      "week_average": weeks[week_start(d.date)][0],
+                      "week_average_days": weeks[week_start(d.date)][1],
                       "after_school_minutes": after.get((cl.klass.class_id, d.date), (0, 0))[0],
                       "after_school_pupils": after.get((cl.klass.class_id, d.date), (0, 0))[1]}
-                     for d in cl.days]
+                     for d in cl.days if first <= d.date < stop]
     if as_json:
         _dump(rows)
         return
     for r in rows:
         mark = "OVER" if r["over"] else ""
+        average = f"{r['week_average']} ({r['week_average_days']} d)" if r["week_average"] is not None else "-"
         click.echo(f"{r['date']}  {r['class']:<12} {r['day_kind']:<10} {r['counted_minutes']:>4}/{r['cap']:<3} "
-                   f"week avg {r['week_average'] if r['week_average'] is not None else '-':<5} {mark}")
+                   f"week avg {average:<10} {mark}")
 
 
-def _week_averages(days) -> dict:
-    """The weekly average (school days of the week within the range) for each Monday (POLICY.md)."""
+def _week_averages(days, today) -> dict:
+    """Each Monday's weekly average and its number of school days (rules.week_average_so_far)."""
     by_week: dict = {}
     for d in days:
         by_week.setdefault(week_start(d.date), []).append(d)
-    return {monday: rules.weekly_average(week) for monday, week in by_week.items()}
+    return {monday: rules.week_average_so_far(week, today) for monday, week in by_week.items()}
 
 
 @edulite_cli.command("alerts")

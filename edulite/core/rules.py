@@ -194,6 +194,18 @@ def weekly_average(loads: Iterable[DayLoad]) -> float | None:
     return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def week_average_so_far(loads: Iterable[DayLoad], today: date) -> tuple[float | None, int]:
+    """The weekly average every page, export and command shows for one calendar week (Monday to Sunday)
+    and the number of school days it averages (#16).
+
+    loads are the whole week's, whatever range was asked for: a range cut mid-week still shows the week's
+    figure. A week in progress is averaged over its school days before today (later evenings are not zeros
+    yet, and today's homework is still being logged), so the count says how far the figure reaches.
+    """
+    done = [load for load in loads if load.date < today]
+    return weekly_average(done), sum(1 for load in done if load.day_kind is DayKind.SCHOOL_DAY)
+
+
 @dataclass(frozen=True)
 class Alert:
     """A rule broken by a class or school: rule ID, where, when, the figure and the limit."""

@@ -88,3 +88,15 @@ def test_a_stricter_district_default_wins_over_an_older_looser_school_value_and_
     assert any("caps_school_day.3-6 50" in k and "R-HW-02" in k for k in kept)
     assert any("after_school_end_latest" in k for k in kept)
     assert overlay(NATIONAL, school_override)[1] == []
+
+
+def test_the_week_average_so_far_counts_the_school_days_before_today():
+    from datetime import timedelta
+
+    from edulite.core.rules import week_average_so_far
+
+    week = [DayLoad(1, MON + timedelta(days=n), "weekend" if n > 4 else "school_day", m, 60, False)
+            for n, m in enumerate((60, 30, 90, 0, 0, 50, 0))]
+    assert week_average_so_far(week, MON + timedelta(days=2)) == (45.0, 2)
+    assert week_average_so_far(week, MON + timedelta(days=7)) == (36.0, 5)  # the weekend's 50 is not averaged
+    assert week_average_so_far(week, MON) == (None, 0)

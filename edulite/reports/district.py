@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, or_, select
 
+from edulite.core.afterschool_rules import ends_in_window
 from edulite.core.calendar import SchoolCalendar, parse_day_kind
-from edulite.core.policy import NATIONAL, Policy, parse_hhmm, tighten
+from edulite.core.policy import NATIONAL, Policy, overlay, parse_hhmm, tighten
 from edulite.models import AfterSchoolSession, Alert, CalendarDay, ClassDayLoad, PolicyVersion, School, SchoolClass
 
 
@@ -32,6 +33,9 @@ class SchoolWeek:
     sessions: int
     sessions_in_window: int
     open_alerts: int  # open alerts of this week, and undated ones (class size)
+    # School days judged so far whose service (the union of its sessions) ends in the R-AS-02 window:
+    # compliance counts school-days, as the alerts judge them, not sessions (#16).
+    days_in_window: int = 0
 
     @property
     def over_share(self) -> float | None:
@@ -61,8 +65,22 @@ def _policies(session: Session, district_id: int, day: date, school_ids: list[in
     out: dict[int | None, Policy] = {None: base}
     for sid in school_ids:
         if sid in latest:
-            out[sid] = tighten(base, json.loads(latest[sid]))
+            # A district default made stricter later wins over an older school value (#16, loads.policy_in_force).
+            out[sid] = overlay(base, json.loads(latest[sid]))[0]
     return out
+
+
+def _days_in_window(own: list, school_days: set[date], policy: Policy) -> int:
+    """School days whose service ends (its last session's end) inside the policy's window (R-AS-02)."""
+    ends: dict[date, object] = {}
+    for day, finish, _n in own:
+        ends[day] = max(ends.get(day, finish), finish)
+    return sum(1 for day, end in ends.items() if day in school_days and ends_in_window(_clock(end), policy))
+
+
+def _clock(value) -> time:
+    # SQLite hands a TIME column grouped on back as text on some drivers.
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
 def school_weeks(session: Session, *, district_id: int, start: date, end: date, today: date,
@@ -127,7 +145,8 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
             days_with_service=len({day for day, _f, _n in own} & school_days),
             sessions=sum(n for _d, _f, n in own),
             sessions_in_window=sum(n for _d, finish, n in own if earliest <= finish <= latest),
-            open_alerts=open_alerts.get(sid, 0)))
+            open_alerts=open_alerts.get(sid, 0),
+            days_in_window=_days_in_window(own, school_days, policies.get(sid, policies[None]))))
     if sort == "worst":
         out.sort(key=lambda r: (-(r.over_share or 0), -r.over_days, r.name))
     return out

@@ -67,7 +67,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from edulite.web import admin, auth, district, parent, principal, teacher
+    from edulite.web import admin, auth, district, district_policy, parent, principal, teacher
 
-    for module in (auth, teacher, principal, district, admin, parent):
+    for module in (auth, teacher, principal, district, admin, parent, district_policy):
         app.register_blueprint(module.bp)

@@ -35,6 +35,7 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "CSV export": ("principal", f"/principal/exports/file?from={MON}&to={sunday}&format=csv&table=loads"),
         "district overview": ("supervisor", f"/district/?week={MON}"),
         "district school": ("supervisor", f"/district/school/{world.school.id}?week={MON}"),
+        "district policy": ("supervisor", "/district/policy/"),
     }
 
 

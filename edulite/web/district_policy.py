@@ -39,7 +39,7 @@ def policy():
 def policy_submit():
     """Store a district default from a date on; anything looser than the national floor is refused by its field."""
     session, today = get_session(), local_today()
-    form = policy_form.parse(request.form, base=NATIONAL, subjects=[], today=today)
+    form = policy_form.parse(request.form, base=NATIONAL, subjects=[], today=today, national=True)
     if form.errors:
         return _page(form, 422)
     try:

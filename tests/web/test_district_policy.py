@@ -63,3 +63,21 @@ def test_only_a_district_supervisor_may_set_the_district_default(app, world, sig
     assert client.get("/district/policy/").status_code == 403
     assert client.post("/district/policy/", data=_policy_form(**{"caps_school_day.3-6": "45"})).status_code == 403
     assert _district_versions(app) == []
+
+
+def test_a_looser_value_names_the_national_floor_not_the_district(supervisor):
+    page = supervisor.post("/district/policy/", data=_policy_form(**{"bedtime.primary": "22:00"})).get_data(
+        as_text=True)
+    assert "Looser than the national 21:20" in page and "R-HW-10" in page
+
+
+def test_phone_words_can_be_added_from_the_form_and_then_raise_r_hw_12(app, world, supervisor):
+    from edulite.core.rules import wording_problems
+
+    response = supervisor.post("/district/policy/", data=_policy_form(phone_words="微信接龙\n拍照上传"))
+    assert response.status_code == 303
+    with session_scope(app, write=False) as s:
+        policy = loads.policy_in_force(s, school_id=world.school.id, day=TODAY)
+    assert policy.phone_words.count("拍照上传") == 1 and "微信接龙" in policy.phone_words
+    assert wording_problems("完成后微信接龙", policy) == [("R-HW-12", "微信接龙")]
+    assert "微信接龙" in supervisor.get("/district/policy/").get_data(as_text=True)

@@ -388,6 +388,10 @@ def overlay(base: Policy, override: Mapping[str, Any]) -> tuple[Policy, list[str
     made stricter later must win, not make every page raise PolicyLooser. Returns the policy in force and
     the details of what the stricter base kept (rule IDs named), to tell the school.
     """
+    try:
+        return tighten(base, override), []  # the usual case, at the cost of one tighten
+    except ValueError:  # PolicyLooser, or values that no longer fit together: key by key below
+        pass
     kept: list[str] = []
     accepted: dict[str, Any] = {}
     for key, value in _check_keys(override).items():
@@ -402,9 +406,12 @@ def overlay(base: Policy, override: Mapping[str, Any]) -> tuple[Policy, list[str
                 try:
                     tighten(base, {key: {sub: one}})
                     part[sub] = one
-                except PolicyLooser as sub_err:
-                    kept.extend(sub_err.details)
+                except ValueError as sub_err:
+                    kept.extend(sub_err.details if isinstance(sub_err, PolicyLooser) else [str(sub_err)])
             value = part
+        except ValueError as err:  # fits no longer beside the base's values (an end window)
+            kept.append(str(err))
+            continue
         accepted[key] = value
     try:
         return tighten(base, accepted), kept

@@ -100,3 +100,10 @@ def test_the_week_average_so_far_counts_the_school_days_before_today():
     assert week_average_so_far(week, MON + timedelta(days=2)) == (45.0, 2)
     assert week_average_so_far(week, MON + timedelta(days=7)) == (36.0, 5)  # the weekend's 50 is not averaged
     assert week_average_so_far(week, MON) == (None, 0)
+
+
+def test_a_school_end_window_that_no_longer_fits_the_districts_falls_back_to_the_district():
+    district = tighten(NATIONAL, {"after_school_end_latest": "17:40"})
+    policy, kept = overlay(district, {"after_school_end_earliest": "17:50"})  # earlier than 17:50 would be looser
+    assert (policy.after_school_end_earliest, policy.after_school_end_latest) == ("17:30", "17:40")
+    assert kept

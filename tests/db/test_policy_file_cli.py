@@ -112,3 +112,15 @@ def test_a_district_default_stricter_than_an_older_school_override_wins_and_the_
     assert "district's default is stricter" in result.stderr and "R-HW-02" in result.stderr
     result = _cli(any_app, "loads", "--school", SCHOOL, "--from", "2026-11-16", "--to", "2026-11-16", "--json")
     assert result.exit_code == 0 and {r["cap"] for r in json.loads(result.stdout) if r["grade"] == 3} == {40}
+
+
+def test_policy_help_shows_an_example_file_and_where_the_format_is(any_app):
+    result = _cli(any_app, "policy", "--help")
+    assert result.exit_code == 0
+    assert "docs/policy.schema.json" in result.output and '"subject_cap_default": 15' in result.output
+    assert "--replace" in result.output and "--history" in result.output and "amends" in result.output
+
+
+def test_policy_needs_a_school_or_a_district_with_a_file(any_app, any_world):
+    result = _cli(any_app, "policy", "--district", "测试区")
+    assert result.exit_code != 0 and "--district NAME with --load FILE" in result.output

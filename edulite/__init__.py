@@ -68,7 +68,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from edulite.web import accounts, admin, auth, district, parent, principal, survey, teacher
+    from edulite.web import accounts, admin, auth, district, district_policy, parent, principal, survey, teacher
 
-    for module in (auth, teacher, principal, district, admin, parent, survey, accounts):
+    for module in (auth, teacher, principal, district, admin, parent, survey, accounts, district_policy):
         app.register_blueprint(module.bp)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from edulite.afterschool.input import PlanDay
+from edulite.core import afterschool_rules
 from edulite.core.calendar import FrozenDict
 from edulite.models import AfterSchoolPlan, AfterSchoolSession, SchoolClass, SessionClass, User
 
@@ -116,16 +116,20 @@ def sessions_between(session: Session, *, school_id: int, start: date, end: date
 
 def class_day_figures(session: Session, *, school_id: int, start: date,
                       end: date) -> dict[tuple[int, date], tuple[int, int]]:
-    """(minutes, pupils) of after-school service per class and day: first start to last end, largest group."""
+    """(minutes, pupils) of after-school service per class and day: the union of the sessions the class took
+    part in (afterschool_rules.service_minutes, as the alerts measure a day), and its largest group."""
     rows = session.exec(
-        select(SessionClass.class_id, AfterSchoolSession.day, func.min(AfterSchoolSession.start),
-               func.max(AfterSchoolSession.end), func.max(SessionClass.pupils))
+        select(SessionClass.class_id, AfterSchoolSession.day, AfterSchoolSession.start, AfterSchoolSession.end,
+               SessionClass.pupils)
         .join(AfterSchoolSession, AfterSchoolSession.id == SessionClass.session_id)
         .where(AfterSchoolSession.school_id == school_id, AfterSchoolSession.day >= start,
-               AfterSchoolSession.day < end, SessionClass.pupils > 0)
-        .group_by(SessionClass.class_id, AfterSchoolSession.day)).all()
-    return {(cid, day): (minutes_between(_as_time(first), _as_time(last)), int(pupils))
-            for cid, day, first, last, pupils in rows}
+               AfterSchoolSession.day < end, SessionClass.pupils > 0)).all()
+    by_class_day: dict[tuple[int, date], tuple[list[tuple[time, time]], int]] = {}
+    for cid, day, first, last, pupils in rows:
+        times, most = by_class_day.get((cid, day), ([], 0))
+        times.append((_as_time(first), _as_time(last)))
+        by_class_day[(cid, day)] = (times, max(most, int(pupils)))
+    return {key: (afterschool_rules.service_minutes(times), most) for key, (times, most) in by_class_day.items()}
 
 
 def _as_time(value) -> time:

@@ -60,15 +60,35 @@ class ServiceDayAlert(Alert):
         return f"{super().key}|service"
 
 
+def merge_spans(times: Iterable[tuple[time, time]]) -> tuple[tuple[time, time], ...]:
+    """The union of (start, end) times, earliest first: the one definition of a day's service (#16).
+
+    The alerts (service_day_alerts), the district's compliance figures and the loads command's
+    after-school minutes all measure a day's service through this: parallel sessions count once, a gap
+    in which no session runs is no service.
+    """
+    spans: list[tuple[time, time]] = []
+    for start, end in sorted(times):
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return tuple(spans)
+
+
 def service_spans(sessions: Iterable[Session]) -> tuple[tuple[time, time], ...]:
     """The times at which at least one session runs, earliest first (overlapping ones merged)."""
-    spans: list[tuple[time, time]] = []
-    for s in sorted(sessions, key=lambda s: (s.start, s.end)):
-        if spans and s.start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], s.end))
-        else:
-            spans.append((s.start, s.end))
-    return tuple(spans)
+    return merge_spans((s.start, s.end) for s in sessions)
+
+
+def service_minutes(times: Iterable[tuple[time, time]]) -> int:
+    """Minutes of service of a day's (start, end) times: the length of their union, never first start to last end."""
+    return span_minutes(merge_spans(times))
+
+
+def ends_in_window(end: time, policy: Policy) -> bool:
+    """Whether a day's service, ending when its last session ends, ends inside the R-AS-02 window (ends included)."""
+    return parse_hhmm(policy.after_school_end_earliest) <= end <= parse_hhmm(policy.after_school_end_latest)
 
 
 def spans_text(spans: Iterable[tuple[time, time]]) -> str:
@@ -93,13 +113,11 @@ def service_day_alerts(sessions: Iterable[Session], policy: Policy) -> list[Aler
     by_day: dict[tuple[int, date], list[Session]] = {}
     for s in sessions:
         by_day.setdefault((s.school_id, s.date), []).append(s)
-    earliest = parse_hhmm(policy.after_school_end_earliest)
-    latest = parse_hhmm(policy.after_school_end_latest)
     alerts: list[Alert] = []
     for (_school, day), group in sorted(by_day.items()):
         spans = service_spans(group)
         detail, end, minutes = spans_text(spans), spans[-1][1], span_minutes(spans)
-        if not earliest <= end <= latest:
+        if not ends_in_window(end, policy):
             alerts.append(ServiceDayAlert("R-AS-02", "school", None, day, end.strftime("%H:%M"),
                                           f"{policy.after_school_end_earliest}–{policy.after_school_end_latest}",
                                           detail=detail))

@@ -32,6 +32,14 @@ PARENT_WORDS = (
     "parents to check", "parents grade", "signed by parent", "parent to sign", "parents to sign",
 )
 
+# Asking pupils or parents to use a phone for homework: photographs, recordings, uploads to a chat group (R-HW-12).
+PHONE_WORDS = (
+    "拍照上传", "拍照发", "拍照片发", "拍视频", "录视频", "录制视频", "录音上传", "录音发", "上传到群",
+    "发到群里", "发群里", "发到班级群", "上传至群", "用手机", "手机拍", "手机打卡", "小程序打卡", "钉钉打卡",
+    "upload a photo", "send a photo", "take a photo", "photo to the group", "record a video",
+    "upload a video", "on the phone", "using a phone",
+)
+
 PUNITIVE_PATTERNS = (
     r"罚(?:抄|写|做|背)",
     # Copying with a short object between verb and count: 抄写课文三遍, 课文抄五遍, 生字抄写10遍.
@@ -135,6 +143,10 @@ def _patterns(key: str, value: Any) -> tuple[str, ...]:
     return patterns
 
 
+def _optional_cap(key: str, value: Any) -> int | None:
+    return None if value is None else _whole(key, value, 0)
+
+
 def _mode(key: str, value: Any) -> str:
     if value not in OVER_CAP_MODES:
         raise ValueError(f"{key}: must be 'warn' or 'block', got {value!r}")
@@ -155,6 +167,7 @@ _READERS: dict[str, Callable[[str, Any], Any]] = {
     "caps_weekend": _band_ints,
     "caps_holiday": _band_ints,
     "subject_caps": _open_ints,
+    "subject_cap_default": _optional_cap,
     "max_subjects_per_day": lambda k, v: _open_ints(k, v, BANDS),
     "over_cap_mode": _mode,
     "after_school_end_earliest": _hhmm,
@@ -164,6 +177,7 @@ _READERS: dict[str, Callable[[str, Any], Any]] = {
     "bedtime": lambda k, v: _fixed_keys(k, v, STAGES, _hhmm),
     "class_size_max": lambda k, v: _fixed_keys(k, v, STAGES, lambda kk, vv: _whole(kk, vv, 1)),
     "parent_words": _texts,
+    "phone_words": _texts,
     "punitive_patterns": _patterns,
     "effective_from": _day,
     "survey_min_answers": lambda k, v: _whole(k, v, 1, 1000),
@@ -188,6 +202,8 @@ class Policy:
     caps_weekend: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-04: no more than a school day
     caps_holiday: Mapping[str, int] = _caps(0, 60, 90)  # R-HW-04
     subject_caps: Mapping[str, int] = field(default_factory=FrozenDict)  # R-LOC-01
+    # The cap of every subject subject_caps does not name ("all other subjects"); None: no cap (R-LOC-01).
+    subject_cap_default: int | None = None
     max_subjects_per_day: Mapping[str, int] = field(default_factory=FrozenDict)  # R-LOC-01
     over_cap_mode: str = "warn"
     after_school_end_earliest: str = "17:30"  # R-AS-02
@@ -199,6 +215,7 @@ class Policy:
     class_size_max: Mapping[str, int] = field(
         default_factory=lambda: FrozenDict({"primary": 45, "junior": 50}))  # R-CL-01
     parent_words: tuple[str, ...] = PARENT_WORDS  # R-HW-06
+    phone_words: tuple[str, ...] = PHONE_WORDS  # R-HW-12
     punitive_patterns: tuple[str, ...] = PUNITIVE_PATTERNS  # R-HW-08
     effective_from: date | None = None
     # The family survey (#13): no figure rests on fewer answers (R-SV-00), and its alerts' thresholds.
@@ -251,6 +268,26 @@ def policy_from_dict(d: Mapping[str, Any], base: Policy = NATIONAL) -> Policy:
             value = {**getattr(base, key), **value}
         changes[key] = value
     return dataclasses.replace(base, **changes)
+
+
+def subject_cap(policy: Policy, subject: str) -> int | None:
+    """The daily cap of one subject's counted minutes (R-LOC-01): its own, else the default for all others."""
+    return policy.subject_caps.get(subject, policy.subject_cap_default)
+
+
+def amend(current: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored override amended by a change (a policy file without --replace): maps merge key by key,
+    word and pattern lists gain the new entries, other values are replaced. Keys are not checked here."""
+    result = dict(current)
+    for key, value in change.items():
+        old = result.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            result[key] = {**old, **value}
+        elif isinstance(old, list) and isinstance(value, list):
+            result[key] = old + [v for v in value if v not in old]
+        else:
+            result[key] = value
+    return result
 
 
 def cap_for(policy: Policy, grade: int, day_kind: DayKind | str) -> int:
@@ -316,6 +353,16 @@ def _loosenings(base: Policy, new: Policy) -> list[tuple[str, str, str]]:
         ("survey_check_share_max", "R-SV-02", lambda a, b: a > b),
         ("survey_bedtime_kept_min", "R-SV-03", lambda a, b: a < b),
     )
+    # A default subject cap is a cap on every subject not named: removing or raising it loosens, and so does
+    # a named subject's cap above the base's default (R-LOC-01).
+    if base.subject_cap_default is not None:
+        if new.subject_cap_default is None or new.subject_cap_default > base.subject_cap_default:
+            found.append(("subject_cap_default", "R-LOC-01", f"subject_cap_default {new.subject_cap_default} "
+                          f"is looser than {base.subject_cap_default}"))
+        for subject, cap in new.subject_caps.items():
+            if subject not in base.subject_caps and cap > base.subject_cap_default:
+                found.append(("subject_caps", "R-LOC-01", f"subject_caps.{subject} {cap} is looser than "
+                              f"the default subject cap {base.subject_cap_default}"))
     for key, rule, looser in scalars:
         old, value = getattr(base, key), getattr(new, key)
         if looser(value, old):
@@ -327,7 +374,7 @@ def tighten(base: Policy, override: Mapping[str, Any] | Policy) -> Policy:
     """Apply a school's (or district's) override on top of base, refusing anything looser.
 
     Maps merge key by key (a subject cap set to None is a removal, refused under R-LOC-01);
-    word and pattern lists are added to base's, never replace them (R-HW-06, R-HW-08).
+    word and pattern lists are added to base's, never replace them (R-HW-06, R-HW-08, R-HW-12).
     """
     if isinstance(override, Policy):
         override = policy_to_dict(override)
@@ -346,3 +393,41 @@ def tighten(base: Policy, override: Mapping[str, Any] | Policy) -> Policy:
         raise PolicyLooser([(key, rule) for key, rule, _ in problems],
                            [f"{text} ({rule})" for _, rule, text in problems])
     return result
+
+
+def overlay(base: Policy, override: Mapping[str, Any]) -> tuple[Policy, list[str]]:
+    """Apply an override stored earlier on top of base, keeping base's value wherever it would loosen.
+
+    Why: a school's override was stricter than the district default when it was stored; a district default
+    made stricter later must win, not make every page raise PolicyLooser. Returns the policy in force and
+    the details of what the stricter base kept (rule IDs named), to tell the school.
+    """
+    try:
+        return tighten(base, override), []  # the usual case, at the cost of one tighten
+    except ValueError:  # PolicyLooser, or values that no longer fit together: key by key below
+        pass
+    kept: list[str] = []
+    accepted: dict[str, Any] = {}
+    for key, value in _check_keys(override).items():
+        try:
+            tighten(base, {key: value})
+        except PolicyLooser as err:
+            if not isinstance(value, Mapping):
+                kept.extend(err.details)
+                continue
+            part = {}
+            for sub, one in value.items():
+                try:
+                    tighten(base, {key: {sub: one}})
+                    part[sub] = one
+                except ValueError as sub_err:
+                    kept.extend(sub_err.details if isinstance(sub_err, PolicyLooser) else [str(sub_err)])
+            value = part
+        except ValueError as err:  # fits no longer beside the base's values (an end window)
+            kept.append(str(err))
+            continue
+        accepted[key] = value
+    try:
+        return tighten(base, accepted), kept
+    except ValueError as err:  # e.g. the school's earliest end now after the district's latest end
+        return base, [*kept, str(err)]

@@ -13,7 +13,8 @@ CAP_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-LOC-01")
 # Bans, not caps: no confirmation and reason lets an entry break one, in "warn" mode too (#15).
 BAN_RULES = ("R-HW-01",)
 # Judged from homework entries and class sizes; recomputed when homework or classes change.
-HOMEWORK_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-HW-06", "R-HW-08", "R-LOC-01", "R-CL-01")
+HOMEWORK_RULES = ("R-HW-01", "R-HW-02", "R-HW-03", "R-HW-04", "R-HW-06", "R-HW-08", "R-LOC-01", "R-CL-01",
+                  "R-HW-12")
 # Judged from after-school sessions; recomputed week by week when sessions change.
 AFTER_SCHOOL_RULES = ("R-AS-01", "R-AS-02", "R-AS-03")
 # After-school rules judged on each day's service as a whole, not per session.

@@ -15,13 +15,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .calendar import DayKind, FrozenDict, SchoolCalendar, parse_day_kind
-from .policy import Policy, band_of, cap_for, stage_of
+from .policy import Policy, band_of, cap_for, stage_of, subject_cap
 from .rule_ids import SCHOOL_DAY_CAP_RULE
 
 KINDS = ("written", "oral", "reading", "practical", "exercise", "arts")
 LOCATIONS = ("class", "after_school", "home")
 # Everyday compounds that contain a banned word: 签字笔 is the usual name for a gel pen.
 BENIGN_WORDS = ("签字笔", "签名笔")
+# Words that turn a parent or phone request into its opposite when they come before it in the same clause:
+# "无需家长签字" asks for no signature (R-HW-06, R-HW-12). Not a policy field: a school adding one could only
+# silence the rule, and policies may only be stricter.
+NEGATIONS = ("无需", "无须", "不需要", "不需", "不用", "不必", "不要求", "请勿", "勿需", "毋需", "毋须", "禁止",
+             "no need", "not need", "don't need", "do not need", "not required", "not necessary", "without",
+             "do not ask", "don't ask", "not ask", "no ")
+# A clause ends at punctuation: "不用抄写，请家长签字" still asks for a signature.
+_CLAUSE_END = re.compile(r"[，。；！？：,;.!?:\n]")
+# How far before a match a negation is looked for, in characters of its clause (English words are longer).
+NEGATION_REACH = 12
+NEGATION_REACH_LATIN = 24
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,18 @@ def weekly_average(loads: Iterable[DayLoad]) -> float | None:
     return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def week_average_so_far(loads: Iterable[DayLoad], today: date) -> tuple[float | None, int]:
+    """The weekly average every page, export and command shows for one calendar week (Monday to Sunday)
+    and the number of school days it averages (#16).
+
+    loads are the whole week's, whatever range was asked for: a range cut mid-week still shows the week's
+    figure. A week in progress is averaged over its school days before today (later evenings are not zeros
+    yet, and today's homework is still being logged), so the count says how far the figure reaches.
+    """
+    done = [load for load in loads if load.date < today]
+    return weekly_average(done), sum(1 for load in done if load.day_kind is DayKind.SCHOOL_DAY)
+
+
 @dataclass(frozen=True)
 class Alert:
     """A rule broken by a class or school: rule ID, where, when, the figure and the limit."""
@@ -236,7 +259,7 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
     elif load.counted > load.cap:
         alert("R-HW-04", load.counted, load.cap)
     for subject, minutes in load.by_subject.items():
-        cap = policy.subject_caps.get(subject)
+        cap = subject_cap(policy, subject)
         if cap is not None and minutes > cap:
             alert("R-LOC-01", minutes, cap, subject=subject)
     most = policy.max_subjects_per_day.get(band)
@@ -245,8 +268,20 @@ def class_day_alerts(load: DayLoad, *, grade: int, policy: Policy) -> list[Alert
     return alerts
 
 
-def _spans(text: str, patterns: Iterable[re.Pattern[str]]) -> list[str]:
-    found = sorted(m.span() for p in patterns for m in p.finditer(text) if m.end() > m.start())
+def negated(text: str, start: int) -> bool:
+    """Whether a negation (NEGATIONS) stands before position start in the same clause ("无需家长签字")."""
+    reach = NEGATION_REACH_LATIN if text[start:start + 1].isascii() else NEGATION_REACH
+    clause = text[max(0, start - reach):start]
+    ends = list(_CLAUSE_END.finditer(clause))
+    if ends:
+        clause = clause[ends[-1].end():]
+    clause = clause.lower()
+    return any(word in clause for word in NEGATIONS)
+
+
+def _spans(text: str, patterns: Iterable[re.Pattern[str]], *, negatable: bool = False) -> list[str]:
+    found = sorted(m.span() for p in patterns for m in p.finditer(text)
+                   if m.end() > m.start() and not (negatable and negated(text, m.start())))
     merged: list[list[int]] = []
     for start, end in found:
         if merged and start < merged[-1][1]:
@@ -257,18 +292,22 @@ def _spans(text: str, patterns: Iterable[re.Pattern[str]]) -> list[str]:
 
 
 def wording_problems(text: str, policy: Policy) -> list[tuple[str, str]]:
-    """Return (rule ID, matched text) for parent-directed (R-HW-06) and punitive (R-HW-08) wording.
+    """Return (rule ID, matched text) for parent-directed (R-HW-06), punitive (R-HW-08) and phone (R-HW-12)
+    wording.
 
-    Overlapping matches merge, so "请家长检查签字" is one finding, not four.
+    Overlapping matches merge, so "请家长检查签字" is one finding, not four. A parent or phone word with a
+    negation before it in its clause ("无需家长签字", "不用拍照上传") is no request and is not reported.
     """
     masked = text
     for word in BENIGN_WORDS:
         masked = masked.replace(word, "\0" * len(word))
     parent, any_parent = _patterns(policy.parent_words, literal=True)
     punitive, any_punitive = _patterns(policy.punitive_patterns, literal=False)
+    phone, any_phone = _patterns(policy.phone_words, literal=True)
     # Most entries match nothing: one search of the combined pattern says so (an import judges thousands).
-    return ([("R-HW-06", t) for t in _spans(masked, parent)] if any_parent.search(masked) else []) + \
-        ([("R-HW-08", t) for t in _spans(text, punitive)] if any_punitive.search(text) else [])
+    return (([("R-HW-06", t) for t in _spans(masked, parent, negatable=True)] if any_parent.search(masked) else [])
+            + ([("R-HW-08", t) for t in _spans(text, punitive)] if any_punitive.search(text) else [])
+            + ([("R-HW-12", t) for t in _spans(text, phone, negatable=True)] if any_phone.search(text) else []))
 
 
 @functools.lru_cache(maxsize=64)
@@ -280,7 +319,7 @@ def _patterns(sources: tuple[str, ...], *, literal: bool) -> tuple[list[re.Patte
 
 
 def wording_alerts(item: Item, policy: Policy) -> list[Alert]:
-    """Return at most one R-HW-06 and one R-HW-08 alert for item's description."""
+    """Return at most one R-HW-06, one R-HW-08 and one R-HW-12 alert for item's description."""
     found: dict[str, list[str]] = {}
     for rule_id, matched in wording_problems(item.description, policy):
         found.setdefault(rule_id, []).append(matched)

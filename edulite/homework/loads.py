@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from edulite.core import rules
 from edulite.core.calendar import DayKind, SchoolCalendar, parse_day_kind, today_in
-from edulite.core.policy import NATIONAL, Policy, cap_for, tighten
+from edulite.core.policy import NATIONAL, Policy, cap_for, overlay, tighten
 from edulite.models import CalendarDay, ClassDayLoad, NationalDay, PolicyVersion, School, SchoolClass
 
 
@@ -98,14 +98,23 @@ def _latest_text(versions: list[PolicyVersion], day: date) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _composed(district: str, own: str) -> Policy:
+def _composed(district: str, own: str) -> tuple[Policy, tuple[str, ...]]:
     # Composing checks every key against the floor: ~1 ms, asked several times by every save (#12).
     # A Policy is frozen and depends only on the two stored texts, so one per pair serves every request.
-    return tighten(tighten(NATIONAL, json.loads(district)), json.loads(own))
+    # The school's override never loosens the district default in force that day: where a newer,
+    # stricter district default meets an older school value, the district's wins (policy_conflicts).
+    policy, conflicts = overlay(tighten(NATIONAL, json.loads(district)), json.loads(own))
+    return policy, tuple(conflicts)
 
 
 def _compose(district: list[PolicyVersion], own: list[PolicyVersion], day: date) -> Policy:
-    return _composed(_latest_text(district, day), _latest_text(own, day))
+    return _composed(_latest_text(district, day), _latest_text(own, day))[0]
+
+
+def policy_conflicts(session: Session, *, school_id: int, day: date) -> list[str]:
+    """What of the school's own policy the stricter district default overrules on day (empty: nothing)."""
+    district, own = _versions(session, school_id)
+    return list(_composed(_latest_text(district, day), _latest_text(own, day))[1])
 
 
 def district_policy(session: Session, *, district_id: int, day: date) -> Policy:

@@ -10,14 +10,15 @@ days before today, and today once logged), and the drill-down into one school sh
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, or_, select
 
+from edulite.core.afterschool_rules import ends_in_window
 from edulite.core.calendar import SchoolCalendar, parse_day_kind
-from edulite.core.policy import NATIONAL, Policy, parse_hhmm, tighten
+from edulite.core.policy import NATIONAL, Policy, overlay, parse_hhmm, tighten
 from edulite.homework import loads as homework_loads
 from edulite.models import AfterSchoolSession, Alert, CalendarDay, PolicyVersion, School, SchoolClass, SchoolDayLoad
 
@@ -34,6 +35,9 @@ class SchoolWeek(NamedTuple):
     sessions: int
     sessions_in_window: int
     open_alerts: int  # open alerts of this week, and undated ones (class size)
+    # School days judged so far whose service (the union of its sessions) ends in the R-AS-02 window:
+    # compliance counts school-days, as the alerts judge them, not sessions (#16).
+    days_in_window: int = 0
 
     @property
     def over_share(self) -> float | None:
@@ -63,8 +67,20 @@ def _policies(session: Session, district_id: int, day: date, school_ids: list[in
     out: dict[int | None, Policy] = {None: base}
     for sid in school_ids:
         if sid in latest:
-            out[sid] = tighten(base, json.loads(latest[sid]))
+            # A district default made stricter later wins over an older school value (#16, loads.policy_in_force).
+            out[sid] = overlay(base, json.loads(latest[sid]))[0]
     return out
+
+
+def _days_in_window(own: list, school_days: set[date], policy: Policy) -> int:
+    """School days whose service ends (the union of its sessions ends with the last one) inside the
+    policy's window (R-AS-02). own: (day, sessions, sessions in window, last end) per day."""
+    return sum(1 for day, _n, _w, end in own if day in school_days and ends_in_window(_clock(end), policy))
+
+
+def _clock(value) -> time:
+    # SQLite hands a TIME column grouped on back as text on some drivers.
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
 def school_weeks(session: Session, *, district_id: int, start: date, end: date, today: date,
@@ -103,14 +119,14 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
     own_ids = [sid for sid in windows if sid is not None]
     in_window = or_(*own_windows, col(AfterSchoolSession.school_id).not_in(own_ids)
                     & finish.between(*windows[None]))  # type: ignore[attr-defined]
-    sessions: dict[int, list[tuple[date, int, int]]] = {}
-    for sid, day, count, fitting in rows(
+    sessions: dict[int, list[tuple[date, int, int, object]]] = {}
+    for sid, day, count, fitting, last_end in rows(
             select(AfterSchoolSession.school_id, AfterSchoolSession.day, func.count(),
-                   func.sum(case((in_window, 1), else_=0)))
+                   func.sum(case((in_window, 1), else_=0)), func.max(AfterSchoolSession.end))
             .where(col(AfterSchoolSession.school_id).in_(in_district), AfterSchoolSession.day >= start,
                    AfterSchoolSession.day < end)
             .group_by(AfterSchoolSession.school_id, AfterSchoolSession.day)).all():
-        sessions.setdefault(sid, []).append((day, int(count), int(fitting or 0)))
+        sessions.setdefault(sid, []).append((day, int(count), int(fitting or 0), last_end))
     open_alerts = dict(rows(
         select(Alert.school_id, func.count()).where(
             col(Alert.school_id).in_(in_district), Alert.state == "open", col(Alert.current).is_(True),
@@ -136,10 +152,11 @@ def school_weeks(session: Session, *, district_id: int, start: date, end: date, 
             class_days=classes.get(sid, 0) * len(school_days) + (logged_today if today_counts else 0),
             over_days=past + (over_today if today_counts else 0),
             school_days=len(school_days),
-            days_with_service=sum(1 for day, _n, _w in own if day in school_days),
-            sessions=sum(n for _d, n, _w in own),
-            sessions_in_window=sum(w for _d, _n, w in own),
-            open_alerts=open_alerts.get(sid, 0)))
+            days_with_service=sum(1 for day, _n, _w, _e in own if day in school_days),
+            sessions=sum(n for _d, n, _w, _e in own),
+            sessions_in_window=sum(w for _d, _n, w, _e in own),
+            open_alerts=open_alerts.get(sid, 0),
+            days_in_window=_days_in_window(own, school_days, policies.get(sid, policies[None]))))
     if sort == "worst":
         out.sort(key=lambda r: (-(r.over_share or 0), -r.over_days, r.name))
     return out

@@ -99,7 +99,7 @@ def _class_week(cl: loads.ClassLoads, logged: set[tuple[int, date]], graded: tup
     school_caps = [d.cap for d in cl.days if d.day_kind is DayKind.SCHOOL_DAY]
     # A week in progress is averaged over its finished school days: later evenings are not zeros yet,
     # and today's homework is still being logged in the afternoon.
-    average = rules.weekly_average([d for d in cl.days if d.date < today])
+    average = rules.week_average_so_far(cl.days, today)[0]
     return ClassWeek(cl.klass, tuple(cells), average, max(school_caps) if school_caps else None,
                      by_subject, elapsed, logged_days, *graded)
 

@@ -56,6 +56,7 @@ RULE_NAMES = {
     "R-SV-01": _l("Families report more than the cap while the logged load stays within it"),
     "R-SV-02": _l("Families say a teacher asked them to check, grade or sign homework"),
     "R-SV-03": _l("Too few pupils in bed by bedtime, as families report"),
+    "R-HW-12": _l("Homework that needs a phone (photos, recordings, uploads)"),
 }
 # The badges of the after-school pages, which already say "after-school" around them.
 RULE_SHORT_NAMES = {"R-AS-01": _l("Too short"), "R-AS-02": _l("End time outside the window"),

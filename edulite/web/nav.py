@@ -14,7 +14,7 @@ NAV = {
         ("principal.exports", _l("Exports")), ("principal.settings", _l("Settings")),
         ("principal.audit", _l("Audit trail")),
     ],
-    "district": [("district.overview", _l("Schools"))],
+    "district": [("district.overview", _l("Schools")), ("district_policy.policy", _l("District policy"))],
     "admin": [("admin.home", _l("Administration"))],
 }
 

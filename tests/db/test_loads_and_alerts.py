@@ -108,7 +108,7 @@ def test_the_loads_command_prints_the_same_json_on_both_databases(any_app, any_w
     rows = {r["class"]: r for r in json.loads(result.output)}
     assert rows["三年级(1)班"] == {
         "class": "三年级(1)班", "grade": 3, "date": "2026-11-16", "day_kind": "school_day", "counted_minutes": 61,
-        "cap": 60, "over": True, "counted_by_subject": {"数学": 61}, "week_average": 61.0,
+        "cap": 60, "over": True, "counted_by_subject": {"数学": 61}, "week_average": 12.2, "week_average_days": 5,
         "minutes_by_type": {"written": 61, "oral": 0, "reading": 15, "practical": 0, "exercise": 0, "arts": 0},
         "after_school_minutes": 0, "after_school_pupils": 0}
     assert rows["初一(1)班"]["cap"] == 90 and rows["一年级(1)班"]["cap"] == 0

@@ -167,3 +167,19 @@ def test_calendar_days_in_the_list_are_the_schools_own(principal, app, world):
         s.add(CalendarDay(school_id=world.other_school.id, day=TODAY + timedelta(days=3), kind="holiday",
                           note="别校假日"))
     assert "别校假日" not in principal.get("/principal/settings/calendar").get_data(as_text=True)
+
+
+def test_the_policy_page_says_where_a_stricter_district_default_overrules_the_school(app, world, principal):
+    """#16: a district default made stricter later wins; the page no longer raises PolicyLooser and says so."""
+    import json as _json
+
+    with session_scope(app) as s:
+        s.add(PolicyVersion(school_id=world.school.id, effective_from=TODAY - timedelta(days=10),
+                            data=_json.dumps({"caps_school_day": {"3-6": 50}})))
+        s.add(PolicyVersion(district_id=world.district.id, effective_from=TODAY - timedelta(days=1),
+                            data=_json.dumps({"caps_school_day": {"3-6": 40}})))
+        s.commit()
+    response = principal.get("/principal/settings")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "the district value applies" in page and "caps_school_day.3-6 50 is looser than 40 (R-HW-02)" in page

@@ -45,6 +45,7 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "principal accounts": ("principal", "/accounts/"),
         "admin accounts": ("admin", "/accounts/"),
         "account page": ("teacher", "/account/password"),
+        "district policy": ("supervisor", "/district/policy/"),
     }
 
 

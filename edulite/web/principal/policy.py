@@ -49,6 +49,7 @@ def initial(policy: Policy, subjects: list[str], today: date) -> PolicyForm:
         raw[name_of("subject_caps", subject)] = "" if cap is None else str(cap)
     extra = [w for w in policy.parent_words if w not in Policy().parent_words]
     raw["parent_words"] = "\n".join(extra)
+    raw["phone_words"] = "\n".join(w for w in policy.phone_words if w not in Policy().phone_words)  # R-HW-12
     raw["effective_from"] = today.isoformat()
     return PolicyForm(raw)
 
@@ -72,12 +73,15 @@ def _parse(kind: str, text: str):
     return number
 
 
-def _looser(base: Policy, key: str, sub: str | None, value) -> str | None:
+def _looser(base: Policy, key: str, sub: str | None, value, national: bool = False) -> str | None:
     try:
         tighten(base, {key: value} if sub is None else {key: {sub: value}})
     except PolicyLooser as err:
         old = getattr(base, key) if sub is None else getattr(base, key).get(sub)
         rules = ", ".join(dict.fromkeys(rule for _k, rule in err.problems))
+        if national:  # the district's own form (edulite.web.district_policy)
+            return _("Looser than the national %(old)s: a district may only be stricter (%(rule)s).",
+                     old=old if old is not None else _("limit"), rule=rules)
         return _("Looser than the district's %(old)s: a school may only be stricter (%(rule)s).",
                  old=old if old is not None else _("limit"), rule=rules)
     except ValueError:
@@ -85,7 +89,7 @@ def _looser(base: Policy, key: str, sub: str | None, value) -> str | None:
     return None
 
 
-def parse(form, *, base: Policy, subjects: list[str], today: date) -> PolicyForm:
+def parse(form, *, base: Policy, subjects: list[str], today: date, national: bool = False) -> PolicyForm:
     """Validate every field; .override holds only what is stricter than the district, .errors what is not."""
     specs = [(key, sub, kind) for key, subs, kind in FIELDS for sub in (subs or (None,))]
     specs += [("subject_caps", s, "optional") for s in subjects]
@@ -100,7 +104,7 @@ def parse(form, *, base: Policy, subjects: list[str], today: date) -> PolicyForm
         old = getattr(base, key) if sub is None else getattr(base, key).get(sub)
         if value == old or (value is None and kind == "optional" and old is None):
             continue
-        problem = _looser(base, key, sub, value)
+        problem = _looser(base, key, sub, value, national)
         if problem:
             result.errors[name] = problem
         elif sub is None:
@@ -111,11 +115,12 @@ def parse(form, *, base: Policy, subjects: list[str], today: date) -> PolicyForm
     latest = result.override.get("after_school_end_latest", base.after_school_end_latest)
     if earliest > latest and "after_school_end_latest" not in result.errors:
         result.errors["after_school_end_latest"] = _("The latest end must not be before the earliest end.")
-    result.raw["parent_words"] = form.get("parent_words") or ""
-    words = [w.strip() for w in result.raw["parent_words"].splitlines() if w.strip()]
-    extra = [w[:50] for w in words if w not in base.parent_words]
-    if extra:
-        result.override["parent_words"] = extra
+    for key in ("parent_words", "phone_words"):  # R-HW-06, R-HW-12: words are only ever added
+        result.raw[key] = form.get(key) or ""
+        words = [w.strip() for w in result.raw[key].splitlines() if w.strip()]
+        extra = [w[:50] for w in words if w not in getattr(base, key)]
+        if extra:
+            result.override[key] = extra
     result.raw["effective_from"] = (form.get("effective_from") or "").strip()
     effective_from = parse_iso_day(result.raw["effective_from"])
     if effective_from is None:

@@ -29,7 +29,8 @@ def _policy_page(session, form, status=200, saved=False):
     today = school_today(session)
     return render_template("principal/settings_policy.html", form=form, saved=saved, subjects=_subjects(session),
                            base=school_admin.district_base(session, school_id=school_id(), day=today),
-                           fields=principal_policy.FIELDS), status
+                           fields=principal_policy.FIELDS,
+                           conflicts=loads.policy_conflicts(session, school_id=school_id(), day=today)), status
 
 
 @bp.get("/settings")

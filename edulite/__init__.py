@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    from edulite.web.params import install_id_converter
+
+    install_id_converter(app)
 
     from edulite import cli, db, i18n
     from edulite.homework import summary

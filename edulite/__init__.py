@@ -31,12 +31,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from edulite import cli, db, i18n
     from edulite.homework import summary
     from edulite.school import versions
-    from edulite.web import errors, extensions, labels, nav, security
+    from edulite.web import cleaning, errors, extensions, labels, nav, security
 
     db.init_app(app)
     summary.install()
     versions.install()
     extensions.init_app(app)
+    cleaning.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

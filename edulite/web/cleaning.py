@@ -8,13 +8,13 @@ with "teacher\\0" is then an ordinary failure for "teacher": counted and audited
 from __future__ import annotations
 
 from flask import Flask, Request
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.utils import cached_property
 
 from edulite.core.text import strip_unsafe
 
 
-def _cleaned(values: ImmutableMultiDict) -> ImmutableMultiDict:
+def _cleaned(values: MultiDict) -> ImmutableMultiDict:
     return ImmutableMultiDict([(strip_unsafe(k), strip_unsafe(v)) for k, v in values.items(multi=True)])
 
 
@@ -28,7 +28,7 @@ class CleanRequest(Request):
             self._edulite_cleaned = True
 
     @cached_property
-    def args(self) -> ImmutableMultiDict:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict:
         return _cleaned(super().args)
 
 

@@ -152,8 +152,12 @@ class HomeworkInput(BaseModel):
 
 
 def parse_homework(raw: Mapping[str, object], *, class_id: int) -> HomeworkInput:
-    """Build a HomeworkInput from form fields, or raise InvalidHomework listing every field's problem."""
-    data = {k: v for k, v in raw.items() if k in HomeworkInput.model_fields and k != "class_id"}
+    """Build a HomeworkInput from form fields, or raise InvalidHomework listing every field's problem.
+
+    `no_homework` is never read from the form: a smuggled no_homework=true skipped the description and
+    minutes checks (#17). Only log_no_homework, behind its own route, builds a no-homework marker.
+    """
+    data = {k: v for k, v in raw.items() if k in HomeworkInput.model_fields and k not in ("class_id", "no_homework")}
     data["class_id"] = class_id
     try:
         return HomeworkInput.model_validate(data)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from edulite.core.calendar import is_supported
 from edulite.core.text import strip_unsafe
@@ -111,7 +111,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _chunks(member: zipfile.ZipExtFile) -> Iterator[bytes]:
+def _chunks(member: IO[bytes]) -> Iterator[bytes]:
     """The member's bytes in pieces that overlap by one tag's length, so no match is cut in two."""
     tail = b""
     while piece := member.read(_CHUNK):
@@ -200,7 +200,7 @@ def _csv_records(data: bytes, limits: Limits) -> list[list[str]]:
                          "split it into several files.")
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    records = []
+    records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             if len(record) > limits.max_columns:

@@ -207,3 +207,17 @@ def check_deploy_command(workers: int | None, all_passwords: bool):
     click.echo(f"{errors} error(s), {len(findings) - errors} warning(s).")
     if has_errors(findings):
         raise click.exceptions.Exit(1)
+
+
+@edulite_cli.command("pg-grants")
+@click.option("--app-role", required=True, help="The PostgreSQL role Edulite's DATABASE_URL signs in as.")
+@click.option("--schema", default="public", show_default=True)
+@click.option("--owner", help="The role that owns the tables and runs migrations (adds default privileges).")
+def pg_grants_command(app_role: str, schema: str, owner: str | None):
+    """Print the GRANTs that let the app role use the tables without owning them (see docs/SECURITY.md)."""
+    from edulite.ops.pgroles import grants_sql
+
+    try:
+        click.echo(grants_sql(app_role=app_role, schema=schema, owner=owner))
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err

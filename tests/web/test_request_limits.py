@@ -64,3 +64,12 @@ def test_a_body_over_max_content_length_gets_the_413_page_without_being_read(app
 
 def test_max_content_length_is_set_by_default():
     assert 0 < URL_MAP_APP.config["MAX_CONTENT_LENGTH"] <= 64 * 1024 * 1024
+
+
+def test_with_trusted_hosts_a_forged_host_header_never_reaches_a_parent_link_or_qr_code(app, world):
+    app.config["TRUSTED_HOSTS"] = ["school.example.cn"]
+    client = app.test_client()
+    qr = f"/c/{world.link.token}/qr.svg"
+    assert client.get(qr, headers={"Host": "evil.example"}).status_code == 400
+    good = client.get(qr, headers={"Host": "school.example.cn"})
+    assert good.status_code == 200 and b"evil" not in good.data

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
+from edulite.core.text import has_unsafe
 from edulite.imports.load import new_password
 from edulite.models import ROLES, District, School, User
 from edulite.school.audit import audit
@@ -43,6 +44,9 @@ def create_user(session: Session, *, username: str, role: str, display_name: str
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     if not username.strip() or len(username) > 64:
         raise AccountError("username must be 1 to 64 characters")
+    if has_unsafe(username) or has_unsafe(display_name or ""):
+        # #17: U+202E or a zero-width space makes "admin" and "ad\u200bmin" two accounts that look alike.
+        raise AccountError("username and name must not contain control, direction or invisible characters")
     if session.exec(select(User).where(User.username == username)).first():
         raise AccountError(f"the username {username!r} is taken")
     scope: dict = {}

@@ -26,6 +26,8 @@ def _district(session: Session, name: str) -> District:
 
 
 def create_school(session: Session, *, name: str, district: str) -> School:
+    if has_unsafe(name) or has_unsafe(district):
+        raise AccountError("school and district names must not contain control, direction or invisible characters")
     if session.exec(select(School).where(School.name == name)).first():
         raise AccountError(f"a school named {name!r} exists already")
     school = School(name=name, district_id=_district(session, district).id)

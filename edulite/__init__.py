@@ -24,16 +24,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    from edulite.web.params import install_id_converter
+
+    install_id_converter(app)
 
     from edulite import cli, db, i18n
     from edulite.homework import summary
     from edulite.school import versions
-    from edulite.web import cache, errors, extensions, labels, nav, security
+    from edulite.web import cache, cleaning, errors, extensions, labels, nav, security
 
     db.init_app(app)
     summary.install()
     versions.install()
     extensions.init_app(app)
+    cleaning.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     cache.init_app(app)

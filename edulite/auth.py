@@ -229,15 +229,20 @@ class LoginThrottle:
         self.limits = parse_many(config["LOGIN_RATE_LIMIT"])
         self.uri = config["RATELIMIT_STORAGE_URI"] or "memory://"
         self.prefix = config["RATELIMIT_KEY_PREFIX"]
+        self.timeout = float(config.get("REDIS_TIMEOUT_SECONDS", 0.5))
+        self.retry_after = float(config.get("REDIS_RETRY_SECONDS", 30))
         self._limiter: MovingWindowRateLimiter | None = None
         self._fallback: MovingWindowRateLimiter | None = None
+        # Circuit breaker (#17): after a failure, this worker counts alone until then (time.monotonic()).
+        self._skip_until = 0.0
 
     def _shared(self) -> MovingWindowRateLimiter:
         if self._limiter is None:
             options = {}
             if self.uri.startswith(("redis", "rediss", "valkey")):
-                # A hung Redis must not hang sign-in: fail fast and fall back (see _run).
-                options = {"key_prefix": self.prefix, "socket_timeout": 2, "socket_connect_timeout": 2}
+                # A hung Redis must not hang sign-in: fail fast (REDIS_TIMEOUT_SECONDS) and fall back (see _run).
+                options = {"key_prefix": self.prefix, "socket_timeout": self.timeout,
+                           "socket_connect_timeout": self.timeout}
             self._limiter = MovingWindowRateLimiter(storage_from_string(self.uri, **options))
         return self._limiter
 
@@ -253,14 +258,28 @@ class LoginThrottle:
                 pass
         return [("login-account", account), ("login-address", addr)]
 
+    def _local(self) -> MovingWindowRateLimiter:
+        if self._fallback is None:
+            self._fallback = MovingWindowRateLimiter(MemoryStorage())
+        return self._fallback
+
     def _run(self, action):
+        # A hanging Redis cost every sign-in 2-4 s; now one wait of REDIS_TIMEOUT_SECONDS, then this
+        # worker's own counts for REDIS_RETRY_SECONDS before Redis is tried again.
+        if time.monotonic() < self._skip_until:
+            return action(self._local())
         try:
-            return action(self._shared())
-        except Exception:  # the storage is down: keep sign-in working with this worker's own counts
-            log.warning("rate-limit storage unreachable; counting failed sign-ins in this worker only")
-            if self._fallback is None:
-                self._fallback = MovingWindowRateLimiter(MemoryStorage())
-            return action(self._fallback)
+            result = action(self._shared())
+        except Exception:  # the storage is down or hangs: keep sign-in working with this worker's own counts
+            log.warning("rate-limit storage unreachable; counting failed sign-ins in this worker only for %.0f s",
+                        self.retry_after)
+            self._skip_until = time.monotonic() + self.retry_after
+            self._limiter = None  # reconnect afresh when the breaker closes
+            return action(self._local())
+        if self._skip_until:
+            log.warning("rate-limit storage reachable again; counting failed sign-ins there")
+            self._skip_until = 0.0
+        return result
 
     def blocked(self, *, username: str, address: str | None) -> bool:
         keys = self.keys(username, address)

@@ -80,3 +80,18 @@ class Config:
     # Mobile carriers put many phones behind one address (CGNAT): the per-address limit is generous.
     SURVEY_RATE_LIMIT_ADDRESS = "20 per minute;200 per day"
     SURVEY_RATE_LIMIT_CLASS = "120 per minute;1000 per day"
+    # Host names this install answers to (Flask refuses others with 400): the Host header is reflected into
+    # parent links and QR codes, so production sets e.g. ["school.example.cn"]. check-deploy requires it.
+    TRUSTED_HOSTS = None
+    # Seconds the rate-limit Redis may take to connect or answer; after that sign-in counts in this worker
+    # and stops asking Redis for REDIS_RETRY_SECONDS (a circuit breaker), so a hung Redis costs one wait.
+    REDIS_TIMEOUT_SECONDS = 0.5
+    REDIS_RETRY_SECONDS = 30
+    # Largest request body; bigger ones get the 413 page before anything reads them. Sheets are capped
+    # again, more finely, by the IMPORT_* limits below.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Imports: refused before parsing when the file, its unpacked XML, or its rows and columns exceed these.
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+    IMPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_COLUMNS = 50

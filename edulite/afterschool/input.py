@@ -6,12 +6,16 @@ plain values back or an Invalid naming each bad field with an error code (the we
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
 from edulite.core.afterschool_rules import ACTIVITIES
 from edulite.core.calendar import FrozenDict, SchoolCalendar, parse_iso_day
+
+_WHOLE = re.compile(r"-?[0-9]{1,6}")
 
 # Service runs in the afternoon; a time outside these is a typing slip (08:30 for 18:30).
 EARLIEST = time(12, 0)
@@ -127,11 +131,13 @@ def times_and_activity(start_text: str | None, end_text: str | None,
 def _pupils(errors: dict, texts: Mapping[int, str], headcounts: Mapping[int, int]) -> dict[int, int]:
     pupils = {}
     for class_id, headcount in headcounts.items():
-        raw = (texts.get(class_id) or "").strip()
+        # Full-width digits (１２) from Chinese input methods read as digits; "²" or "٣" pass isdigit() but
+        # not int(), and 5,000 digits overflow int(): both were 500s, found by the fuzz suite (#17).
+        raw = unicodedata.normalize("NFKC", texts.get(class_id) or "").strip()
         field = f"pupils-{class_id}"
         if not raw:
             continue
-        if not raw.lstrip("-").isdigit():
+        if not _WHOLE.fullmatch(raw):
             errors[field] = ("pupils_invalid", {})
         elif int(raw) < 0:
             errors[field] = ("pupils_negative", {})

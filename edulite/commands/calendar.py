@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from sqlmodel import select
 
 from edulite import db
 from edulite.commands.base import edulite_cli
 from edulite.commands.imports import FILE
 from edulite.core.calendar import parse_day_kind
-from edulite.imports.sheets import Column, RowError, SheetError, day, optional, read_sheet, text, typed_rows
+from edulite.imports.sheets import (
+    Column,
+    Limits,
+    RowError,
+    SheetError,
+    day,
+    optional,
+    read_sheet,
+    text,
+    typed_rows,
+)
 from edulite.models import School
 from edulite.school.settings import set_calendar_days
 
@@ -34,7 +45,7 @@ A file with any bad row changes nothing: every bad row is listed with its row nu
 @click.option("--school", "school_name", required=True, help="The school whose calendar to set.")
 def import_calendar_command(file: str, school_name: str):
     try:
-        sheet = read_sheet(file, CALENDAR_COLUMNS)
+        sheet = read_sheet(file, CALENDAR_COLUMNS, Limits.from_config(current_app.config))
     except SheetError as err:
         raise click.ClickException(f"{file}: {err} Nothing was imported.") from err
     rows, errors = typed_rows(sheet, {"date": day, "kind": _kind, "note": optional(text(100), None)},

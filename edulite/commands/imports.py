@@ -5,12 +5,13 @@ from __future__ import annotations
 import textwrap
 
 import click
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from edulite import db
 from edulite.commands.base import edulite_cli
 from edulite.imports import load as importers
-from edulite.imports.sheets import HOMEWORK_COLUMNS, ROSTER_COLUMNS, SheetError, read_sheet
+from edulite.imports.sheets import HOMEWORK_COLUMNS, ROSTER_COLUMNS, Limits, SheetError, read_sheet
 
 FILE = click.Path(exists=True, dir_okay=False, readable=True)
 
@@ -68,7 +69,7 @@ def import_homework_command(file: str):
 
 def _run(file: str, columns, do_import, *, reads_first: bool = False) -> importers.ImportReport:
     try:
-        sheet = read_sheet(file, columns)
+        sheet = read_sheet(file, columns, Limits.from_config(current_app.config))
         with db.session_scope(reads_first=reads_first) as session:
             return do_import(session, sheet)
     except IntegrityError as err:

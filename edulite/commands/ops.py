@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -14,7 +17,7 @@ from werkzeug.security import check_password_hash
 
 from edulite import db
 from edulite.commands.base import edulite_cli
-from edulite.models import User
+from edulite.models import District, School, User
 from edulite.ops.backup import (
     BackupError,
     backup_sqlite,
@@ -107,28 +110,81 @@ def _journal_mode(path: Path) -> str:
     return "wal" if header[18] == 2 and header[19] == 2 else "delete"
 
 
-def _demo_accounts(app: Flask) -> tuple[str, ...]:
-    from edulite.ops.demo import DEMO_PASSWORD
+# Accounts with a hash of their own tried against the demo password by default; each try is one full
+# PBKDF2 (about 0.3 s), so 147 of them would take most of a minute. --all-passwords tries every one.
+OWN_HASH_BUDGET = 8
+
+
+@dataclass(frozen=True)
+class DemoPasswords:
+    opening: tuple[str, ...]  # active accounts that open with the demo password
+    demo_data: tuple[str, ...]  # accounts in the demo district (`flask edulite demo`)
+    unchecked: int  # accounts whose own hash was not tried (over the budget)
+
+
+def _demo_passwords(app: Flask, *, all_passwords: bool = False) -> DemoPasswords:
+    """Which accounts open with the demo password, at a bounded cost.
+
+    Each distinct hash is tried once: the demo hashes the password once and gives that hash (same salt) to
+    every account it creates, so its 147 accounts cost one verification. Hashes shared by several accounts
+    and the demo's well-known usernames are always tried; other accounts' own hashes up to OWN_HASH_BUDGET
+    (the password page refuses the demo password since #17, so only older changes could hide there).
+    """
+    from edulite.ops.demo import DEMO_DISTRICT, DEMO_PASSWORD
 
     with db.session_scope(app, write=False) as session:
-        users = session.exec(select(User).where(col(User.username).in_(DEMO_USERNAMES), col(User.active))).all()
-        return tuple(u.username for u in users if check_password_hash(u.password_hash, DEMO_PASSWORD))
+        users = session.exec(select(User).where(col(User.active))).all()
+        districts = session.exec(select(District.id).where(District.name == DEMO_DISTRICT)).all()
+        schools = session.exec(select(School.id).where(col(School.district_id).in_(districts))).all()
+    by_hash: dict[str, list[User]] = defaultdict(list)
+    for user in users:
+        by_hash[user.password_hash].append(user)
+    ordered = sorted(by_hash.values(), key=lambda group: (
+        len(group) < 2 and not any(u.username in DEMO_USERNAMES for u in group), group[0].id))
+    opening: list[str] = []
+    unchecked = own_tried = 0
+    for group in ordered:
+        shared = len(group) > 1 or any(u.username in DEMO_USERNAMES for u in group)
+        if not (shared or all_passwords or own_tried < OWN_HASH_BUDGET):
+            unchecked += len(group)
+            continue
+        own_tried += not shared
+        if check_password_hash(group[0].password_hash, DEMO_PASSWORD):
+            opening += [u.username for u in group]
+    demo = [u.username for u in users if u.district_id in districts or u.school_id in schools]
+    return DemoPasswords(tuple(sorted(opening)), tuple(sorted(demo)), unchecked)
 
 
-def gather_facts(app: Flask, workers: int | None) -> Facts:
+def _server_argv() -> tuple[str, ...]:
+    """gunicorn's options from GUNICORN_CMD_ARGS and the command lines of gunicorn processes running here."""
+    found = [os.environ["GUNICORN_CMD_ARGS"]] if os.environ.get("GUNICORN_CMD_ARGS") else []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # the process ended, or it is not ours to read
+        words = [a.decode(errors="replace") for a in argv if a]
+        if any(Path(w).name == "gunicorn" or w.endswith("gunicorn") for w in words[:2]):
+            found.append(shlex.join(words))
+    return tuple(found)
+
+
+def gather_facts(app: Flask, workers: int | None, *, all_passwords: bool = False) -> Facts:
     url = db.get_db(app).url
     path = sqlite_path(url)
     kind = "sqlite" if path is not None else "postgresql"
     workers = workers or _workers_from_env()
+    argv = _server_argv()
     if path is not None and not path.is_file():
-        return Facts(database=kind, database_ok=False, journal_mode=None, workers=workers)
+        return Facts(database=kind, database_ok=False, journal_mode=None, workers=workers, server_argv=argv)
     # Before any connection: the app's own connections switch WAL on.
     mode = _journal_mode(path) if path is not None else None
     try:
-        demo = _demo_accounts(app)
+        demo = _demo_passwords(app, all_passwords=all_passwords)
     except SQLAlchemyError:
-        return Facts(database=kind, database_ok=False, journal_mode=mode, workers=workers)
-    return Facts(database=kind, database_ok=True, journal_mode=mode, workers=workers, demo_accounts=demo,
+        return Facts(database=kind, database_ok=False, journal_mode=mode, workers=workers, server_argv=argv)
+    return Facts(database=kind, database_ok=True, journal_mode=mode, workers=workers, demo_accounts=demo.opening,
+                 demo_data=demo.demo_data, unchecked_passwords=demo.unchecked, server_argv=argv,
                  max_connections=_max_connections(app) if path is None else None)
 
 
@@ -140,12 +196,28 @@ def _max_connections(app: Flask) -> int | None:
 @edulite_cli.command("check-deploy")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Server worker processes (default: WEB_CONCURRENCY, else -w in GUNICORN_CMD_ARGS, else 1).")
-def check_deploy_command(workers: int | None):
+@click.option("--all-passwords", is_flag=True,
+              help="Try every account's own password hash against the demo password (slow: ~0.3 s each).")
+def check_deploy_command(workers: int | None, all_passwords: bool):
     """Report unsafe production settings; exits non-zero when any error is found."""
-    findings = check(current_app.config, gather_facts(current_app, workers))
+    findings = check(current_app.config, gather_facts(current_app, workers, all_passwords=all_passwords))
     for finding in findings:
         click.echo(finding.line())
     errors = sum(f.level == "error" for f in findings)
     click.echo(f"{errors} error(s), {len(findings) - errors} warning(s).")
     if has_errors(findings):
         raise click.exceptions.Exit(1)
+
+
+@edulite_cli.command("pg-grants")
+@click.option("--app-role", required=True, help="The PostgreSQL role Edulite's DATABASE_URL signs in as.")
+@click.option("--schema", default="public", show_default=True)
+@click.option("--owner", help="The role that owns the tables and runs migrations (adds default privileges).")
+def pg_grants_command(app_role: str, schema: str, owner: str | None):
+    """Print the GRANTs that let the app role use the tables without owning them (see docs/SECURITY.md)."""
+    from edulite.ops.pgroles import grants_sql
+
+    try:
+        click.echo(grants_sql(app_role=app_role, schema=schema, owner=owner))
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err

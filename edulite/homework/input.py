@@ -5,7 +5,6 @@ No Flask: the web layer words each code in the reader's language (web/labels.py)
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,14 +16,13 @@ from pydantic_core import PydanticCustomError
 from edulite.core.calendar import parse_iso_day
 from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.rules import KINDS, LOCATIONS
+from edulite.core.text import strip_unsafe
 
 MAX_MINUTES = 240
 MAX_DESCRIPTION = 500
 MAX_REASON = 300
 # A teacher logs today's homework, catches up on last week's or prepares next week's; no further.
 SET_DATE_WINDOW_DAYS = 7
-# Control characters (keeping the newline) and the bidirectional overrides that can disguise text.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What can be wrong, by code; the web layer words each code (web/labels.py). Codes named after a field are
 # also what pydantic's own errors on that field (not a number, not a date ...) are reported as.
 CODES = frozenset({
@@ -69,9 +67,8 @@ class InvalidHomework(ValueError):
 
 
 def clean_text(value: object) -> str:
-    """Strip control characters and surrounding space; Windows line ends become newlines."""
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    """Strip control characters (the one rule: core/text.py) and surrounding space."""
+    return strip_unsafe(str(value or "")).strip()
 
 
 class HomeworkInput(BaseModel):
@@ -161,8 +158,12 @@ class HomeworkInput(BaseModel):
 
 
 def parse_homework(raw: Mapping[str, object], *, class_id: int) -> HomeworkInput:
-    """Build a HomeworkInput from form fields, or raise InvalidHomework listing every field's problem."""
-    data = {k: v for k, v in raw.items() if k in HomeworkInput.model_fields and k != "class_id"}
+    """Build a HomeworkInput from form fields, or raise InvalidHomework listing every field's problem.
+
+    `no_homework` is never read from the form: a smuggled no_homework=true skipped the description and
+    minutes checks (#17). Only log_no_homework, behind its own route, builds a no-homework marker.
+    """
+    data = {k: v for k, v in raw.items() if k in HomeworkInput.model_fields and k not in ("class_id", "no_homework")}
     data["class_id"] = class_id
     try:
         return HomeworkInput.model_validate(data)

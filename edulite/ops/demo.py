@@ -40,6 +40,8 @@ SUBJECTS = {
     "7-9": ["语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "道德与法治", "体育"],
 }
 DEMO_PASSWORD = "edulite-demo"  # noqa: S105
+# check-deploy recognises the demo's accounts by this district (they must never reach production).
+DEMO_DISTRICT = "示范区教育局"
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def build_demo(session: Session, *, password_hash: str, today: date, seed: int =
         raise ValueError("the demo data is already loaded")
     rng = random.Random(seed)
     b = _Builder(session, rng, password_hash)
-    district = District(name="示范区教育局")
+    district = District(name=DEMO_DISTRICT)
     session.add(district)
     session.flush()
     main = School(name="阳光实验学校", district_id=district.id)

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -96,7 +98,26 @@ def alert_rows(session: Session, *, school_id: int, start: date, end: date,
             for a, name, acted_by, cleared_by in session.exec(query).all()]
 
 
+# OWASP "CSV injection": a cell starting with one of these is a formula to Excel, LibreOffice and WPS.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str, *, for_csv: bool) -> str:
+    """The one way a text cell is written (#17): no control characters, and in CSV no formula.
+
+    Characters XML 1.0 forbids (NUL, other C0 controls) are dropped: openpyxl refuses them, and a stored
+    one made the whole export a 500. In CSV a leading = + - @ tab or CR gets a leading apostrophe, which
+    spreadsheet programs show as text; XLSX cells are typed as text instead, so they keep their value.
+    """
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if for_csv and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(value):
+    if isinstance(value, str):
+        return safe_text(value, for_csv=False)
     if isinstance(value, datetime):
         # Excel has no time zones: write the UTC time without one (the column label says UTC).
         return value.replace(tzinfo=None)
@@ -110,7 +131,9 @@ def _text(value) -> str:
         return "1" if value else "0"
     if isinstance(value, (date, datetime)):
         return _cell(value).isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value)
+    if isinstance(value, str):
+        return safe_text(value, for_csv=True)
+    return str(value)  # numbers as they are: -3 stays a number
 
 
 def to_csv(columns: Sequence[str], labels: Mapping[str, str], rows: list[dict]) -> bytes:
@@ -123,14 +146,24 @@ def to_csv(columns: Sequence[str], labels: Mapping[str, str], rows: list[dict]) 
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _xlsx_cell(sheet, value):
+    """Text always as a text cell: openpyxl would store "=HYPERLINK(…)" as a live formula."""
+    value = _cell(value)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Mapping[str, str], list[dict]]]) -> bytes:
     """One worksheet per (title, columns, labels, rows), with typed cells (numbers, dates, booleans)."""
     book = Workbook(write_only=True)
     for title, columns, labels, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
-        sheet.append([labels.get(c, c) for c in columns])
+        sheet.append([_xlsx_cell(sheet, labels.get(c, c)) for c in columns])
         for row in rows:
-            sheet.append([_cell(row.get(c)) for c in columns])
+            sheet.append([_xlsx_cell(sheet, row.get(c)) for c in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from edulite.core.scope import Scope
+from edulite.core.text import has_unsafe
 from edulite.homework.input import clean_text
 from edulite.imports.load import new_password
 from edulite.models import ROLES, Assignment, District, School, SchoolClass, Subject, User
@@ -29,6 +30,8 @@ def _district(session: Session, name: str) -> District:
 
 
 def create_school(session: Session, *, name: str, district: str) -> School:
+    if has_unsafe(name) or has_unsafe(district):
+        raise AccountError("school and district names must not contain control, direction or invisible characters")
     if session.exec(select(School).where(School.name == name)).first():
         raise AccountError(f"a school named {name!r} exists already")
     school = School(name=name, district_id=_district(session, district).id)
@@ -47,6 +50,9 @@ def create_user(session: Session, *, username: str, role: str, display_name: str
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     if not username.strip() or len(username) > 64:
         raise AccountError("username must be 1 to 64 characters")
+    if has_unsafe(username) or has_unsafe(display_name or ""):
+        # #17: U+202E or a zero-width space makes "admin" and "ad\u200bmin" two accounts that look alike.
+        raise AccountError("username and name must not contain control, direction or invisible characters")
     if session.exec(select(User).where(User.username == username)).first():
         raise AccountError(f"the username {username!r} is taken")
     scope: dict = {}

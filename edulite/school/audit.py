@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from edulite.config import Config
 from edulite.models import AuditEntry, DeviceLogin, User, utcnow
+from edulite.school.passwords import too_common
 
 
 def _json(value: Any) -> str | None:
@@ -59,6 +60,8 @@ def change_password(session: Session, *, user_id: int, old: str, new: str, min_l
         raise PasswordRejected("new", "username")
     if new == old:
         raise PasswordRejected("new", "same")
+    if too_common(new):
+        raise PasswordRejected("new", "common")  # #17: the demo's public password, or a guesser's first try
     user.password_hash = generate_password_hash(new, method=hash_method)
     user.must_change_password = False
     user.session_version += 1

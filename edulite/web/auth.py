@@ -26,6 +26,7 @@ PASSWORD_REASONS = {
     "short": _l("Use at least %(n)s characters."),
     "username": _l("The password must not contain your username."),
     "same": _l("Choose a password different from the current one."),
+    "common": _l("This password is public or among the most common ones: choose another."),
 }
 
 

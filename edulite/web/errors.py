@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -25,6 +26,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(err):
         kept = {k: v for k, v in err.get_headers() if k in KEPT_HEADERS}
+        if request_ctx.url_adapter is None:
+            # A Host outside TRUSTED_HOSTS (#17): no URL can be built for it, so no page with links either.
+            return "<!doctype html><title>400</title><p>Bad request / 请求无效</p>", err.code, kept
         return render_template("errors/error.html", code=err.code, reason=None), err.code, kept
 
     @app.errorhandler(OperationalError)

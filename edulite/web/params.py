@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import request
+from flask import Flask, request
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from edulite.core.calendar import parse_iso_day, week_start
 from edulite.web.clock import local_today
@@ -47,3 +49,23 @@ def db_id(text: str) -> int:
     if not value:
         raise ValueError(text)
     return value
+
+
+class DbIdConverter(IntegerConverter):
+    """`<int:…>` in every route: beyond the database's integer range is 404, not a 500 (#17).
+
+    PostgreSQL refuses 2147483648 for an INTEGER column with an error; SQLite would overflow at 2**63.
+    NotFound rather than the converter's `max`: a failed `max` makes werkzeug try the route's other
+    methods and answer 405 to a POST.
+    """
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
+
+
+def install_id_converter(app: Flask) -> None:
+    """Replace Flask's int converter before any route is registered."""
+    app.url_map.converters["int"] = DbIdConverter

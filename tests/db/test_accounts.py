@@ -43,3 +43,10 @@ def test_a_reset_or_a_disable_ends_the_accounts_open_sessions(any_app, any_world
     assert _cli(any_app, "disable-user", "teacher").exit_code == 0
     assert client.get("/teacher/").status_code == 302
     assert client.post("/login", data={"username": "teacher", "password": password}).status_code == 401
+
+
+def test_a_username_or_name_with_invisible_or_direction_characters_is_refused(any_app, any_world):
+    # #17: "ad\u200bmin" looks like "admin"; U+202E turns text around on screen.
+    for args in (["ad\u200bmin", "--role", "admin"], ["boss", "--role", "admin", "--name", "王\u202e校长"]):
+        result = _cli(any_app, "create-user", *args)
+        assert result.exit_code != 0 and "invisible" in result.output

@@ -144,3 +144,13 @@ def test_a_term_must_end_after_it_starts_and_not_overlap_another_term():
         plan(other_terms=[summer])
     assert err.value.errors == {"valid_from": ("term_overlaps", {"start": "2026-02-01", "end": "2026-09-01"})}
     assert plan(other_terms=[(date(2026, 2, 1), date(2026, 8, 31))]).valid_from == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize("typed", ["٣", "9" * 5000, "1e3", "0x10"])
+def test_digits_int_cannot_read_are_a_field_problem_not_an_exception(typed):
+    # Found by the fuzz suite (#17): isdigit() accepted these, then int() raised (a 500 on the form).
+    assert codes(pupils={1: typed}) == {"pupils-1": "pupils_invalid"}
+
+
+def test_full_width_pupil_counts_from_chinese_input_methods_are_read():
+    assert dict(parse(pupils={1: "３０"}).pupils) == {1: 30}

@@ -45,3 +45,10 @@ def test_control_characters_and_bidi_overrides_are_removed_but_newlines_kept():
 def test_dates_are_read_by_the_one_iso_parser_and_anything_else_is_the_fields_problem(typed):
     assert problems(set_date=typed) == {"set_date": ["set_date"]}
     assert problems(due_date=typed) == {"due_date": ["due_date"]}
+
+
+def test_a_no_homework_flag_smuggled_into_the_entry_form_does_not_skip_the_checks():
+    # #17: no_homework=true made an empty description and 0 minutes pass as an ordinary entry.
+    assert problems(no_homework="true", description="", minutes="0") == {
+        "description": ["description"], "minutes": ["minutes"]}
+    assert parse_homework(GOOD | {"no_homework": "true"}, class_id=1).no_homework is False

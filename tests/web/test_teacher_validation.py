@@ -106,3 +106,12 @@ def test_garbage_never_shows_a_stack_trace(app, teacher, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Traceback" not in page and items(app) == []
+
+
+def test_a_smuggled_no_homework_flag_does_not_skip_the_description_and_minutes_checks(app, teacher, world):
+    # #17: the entry form's own fields never include no_homework; a hand-made request added it.
+    response = post(teacher, world, no_homework="true", description="", minutes="0")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_of(page, "description") and error_of(page, "minutes")
+    assert items(app) == []

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from edulite.web.forms import WholeField
 
 
 class ClassForm(FlaskForm):
     name = StringField(_l("Class name"), validators=[DataRequired(_l("Enter the class name, e.g. 三年级(2)班.")),
                                                      Length(max=50, message=_l("Keep the name under 50 characters."))])
-    grade = IntegerField(_l("Grade"), validators=[InputRequired(_l("Enter the grade, 1 to 9.")),
+    grade = WholeField(_l("Grade"), validators=[InputRequired(_l("Enter the grade, 1 to 9.")),
                                                   NumberRange(1, 9, _l("Enter the grade, 1 to 9."))])
-    headcount = IntegerField(_l("Pupils"), validators=[InputRequired(_l("Enter the number of pupils.")),
+    headcount = WholeField(_l("Pupils"), validators=[InputRequired(_l("Enter the number of pupils.")),
                                                        NumberRange(0, 200, _l("Enter a number from 0 to 200."))])
 
 

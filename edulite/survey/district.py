@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import and_
+from sqlmodel import Session, col, select
 
 from edulite.core.calendar import DayKind
 from edulite.core.policy import NATIONAL, Policy, bedtime_for, cap_for, tighten
@@ -39,11 +40,11 @@ def school_policies(session: Session, *, district_id: int, day: date) -> dict[in
     """The policy in force on day for each school with its own (None: the district default)."""
     rows = session.exec(select(PolicyVersion.school_id, PolicyVersion.data).where(
         PolicyVersion.district_id == district_id, PolicyVersion.effective_from <= day)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
+        .order_by(col(PolicyVersion.effective_from), col(PolicyVersion.id))).all()
     own = session.exec(select(PolicyVersion.school_id, PolicyVersion.data)
-                       .join(School, School.id == PolicyVersion.school_id)
+                       .join(School, col(School.id) == col(PolicyVersion.school_id))
                        .where(School.district_id == district_id, PolicyVersion.effective_from <= day)
-                       .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
+                       .order_by(col(PolicyVersion.effective_from), col(PolicyVersion.id))).all()
     latest = dict(rows)
     latest.update(dict(own))  # later versions overwrite earlier ones
     base = tighten(NATIONAL, json.loads(latest[None])) if None in latest else NATIONAL
@@ -51,15 +52,15 @@ def school_policies(session: Session, *, district_id: int, day: date) -> dict[in
 
 
 def district_week(session: Session, *, district_id: int, start: date, end: date) -> DistrictSurvey:
-    schools = session.exec(select(School.id, School.name).where(School.district_id == district_id)
-                           .order_by(School.name)).all()
+    schools = [(int(sid or 0), name) for sid, name in session.exec(
+        select(School.id, School.name).where(School.district_id == district_id).order_by(col(School.name))).all()]
     policies = school_policies(session, district_id=district_id, day=start)
     rows = session.exec(
         select(SurveyAnswer, SchoolClass.grade, ClassDayLoad.cap, ClassDayLoad.counted)
-        .join(SchoolClass, SchoolClass.id == SurveyAnswer.class_id)
-        .join(School, School.id == SurveyAnswer.school_id)
-        .outerjoin(ClassDayLoad, (ClassDayLoad.class_id == SurveyAnswer.class_id)
-                   & (ClassDayLoad.day == SurveyAnswer.evening))
+        .join(SchoolClass, col(SchoolClass.id) == col(SurveyAnswer.class_id))
+        .join(School, col(School.id) == col(SurveyAnswer.school_id))
+        .outerjoin(ClassDayLoad, and_(col(ClassDayLoad.class_id) == col(SurveyAnswer.class_id),
+                                      col(ClassDayLoad.day) == col(SurveyAnswer.evening)))
         .where(School.district_id == district_id, SurveyAnswer.evening >= start, SurveyAnswer.evening < end,
                SchoolClass.active)).all()
     by_school: dict[int, list[Answer]] = {}

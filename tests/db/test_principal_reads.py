@@ -37,7 +37,7 @@ def test_the_inbox_pages_filters_and_counts_by_state_within_the_school(any_app, 
         counts = alert_inbox.state_counts(s, school_id=any_world.school.id, filters=alert_inbox.AlertFilters())
         grade1 = alert_inbox.alert_page(s, school_id=any_world.school.id,
                                         filters=alert_inbox.AlertFilters(grade=1, week=MON))
-    assert counts == {"open": 1, "acknowledged": 1, "resolved": 0}
+    assert counts == {"open": 1, "acknowledged": 1, "resolved": 0, "cleared": 0, "all": 2}
     assert [(r.rule_id, r.class_name) for r in grade1] == [("R-HW-01", "一年级(1)班")]
 
 
@@ -54,8 +54,8 @@ def test_record_figures_count_the_weeks_alerts_by_rule_and_state(any_app, any_wo
     _setup(any_app, any_world)
     with session_scope(any_app) as s:
         counts = records.alert_counts(s, school_id=any_world.school.id, start=MON, end=END)
-    assert counts == {"R-HW-01": {"open": 1, "acknowledged": 0, "resolved": 0},
-                      "R-HW-02": {"open": 1, "acknowledged": 0, "resolved": 0}}
+    assert counts == {"R-HW-01": {"open": 1, "acknowledged": 0, "resolved": 0, "cleared": 0, "raised": 1},
+                      "R-HW-02": {"open": 1, "acknowledged": 0, "resolved": 0, "cleared": 0, "raised": 1}}
 
 
 def test_export_rows_stay_within_the_school(any_app, any_world):

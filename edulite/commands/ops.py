@@ -164,7 +164,9 @@ def _server_argv() -> tuple[str, ...]:
         except OSError:
             continue  # the process ended, or it is not ours to read
         words = [a.decode(errors="replace") for a in argv if a]
-        if any(Path(w).name == "gunicorn" or w.endswith("gunicorn") for w in words[:2]):
+        # Ours only: a gunicorn serving this app (`app:app`, as the README starts it) or naming edulite.
+        if any(Path(w).name == "gunicorn" for w in words[:2]) and any(
+                w.startswith("app:") or "edulite" in w for w in words[1:]):
             found.append(shlex.join(words))
     return tuple(found)
 

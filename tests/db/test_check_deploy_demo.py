@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import date
 
 from werkzeug import security
@@ -66,3 +68,27 @@ def test_own_hashes_beyond_the_budget_are_reported_unchecked_unless_all_password
     calls.clear()
     full = ops._demo_passwords(app, all_passwords=True)
     assert full.unchecked == 0 and len(calls) == 1 + ops.OWN_HASH_BUDGET + 5
+
+
+def test_a_running_gunicorn_of_this_app_is_read_from_its_command_line(tmp_path):
+    import subprocess
+
+    from edulite.ops.deploycheck import Facts, check
+
+    fake = tmp_path / "gunicorn"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    process = subprocess.Popen([str(fake), "-w", "4", "-b", "0.0.0.0:8000", "app:app"],  # noqa: S603
+                               start_new_session=True)
+    try:
+        import time
+
+        time.sleep(0.2)
+        argv = ops._server_argv()
+        assert any("-w 4 -b 0.0.0.0:8000 app:app" in line for line in argv)
+        findings = {f.id for f in check({"PROXY_COUNT": 1, "RATELIMIT_STORAGE_URI": "memory://"},
+                                        Facts(server_argv=argv))}
+        assert {"W001", "E019"} <= findings
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the shell and its sleep: the group this test started
+        process.wait()

@@ -115,9 +115,14 @@ def assignment_delete(assignment_id: int):
 @login_required("principal")
 def settings_links():
     """List each class's parent link and QR code, with a button to replace the link."""
+    return _links_page()
+
+
+def _links_page(confirm: int | None = None) -> str:
+    """The parent links and survey links of every class; confirm: the class whose replacement is asked."""
     session = get_session()
     survey_closed, survey_links = survey_links_of(session, school_id=school_id())
-    return render_template("principal/settings_links.html", parent_url=parent_url,
+    return render_template("principal/settings_links.html", parent_url=parent_url, confirm=confirm,
                            classes=school_admin.class_settings(session, school_id=school_id()),
                            survey_closed=survey_closed, survey={s.class_id: s for s in survey_links},
                            survey_url=survey_url)
@@ -137,8 +142,7 @@ def link_regenerate(class_id: int):
     except school_admin.NotInSchool:
         abort(404)
     if had_link and request.form.get("confirm") != "1":
-        return render_template("principal/settings_links.html", parent_url=parent_url, confirm=class_id,
-                               classes=school_admin.class_settings(session, school_id=school_id())), 200
+        return _links_page(confirm=class_id), 200
     school_admin.regenerate_link(session, school_id=school_id(), user_id=g.user.id, class_id=class_id)
     flash(_("New parent link issued. The old link and its printed QR codes no longer work: print and share the new "
             "one.") if had_link else _("Parent link created: share it or print its QR code."))

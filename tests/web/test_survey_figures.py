@@ -178,3 +178,11 @@ def test_answers_stay_in_the_database(surveyed):
     answer_class3(surveyed, 5)
     with session_scope(surveyed) as s:
         assert len(s.exec(select(SurveyAnswer)).all()) == 5
+
+
+def test_the_survey_table_names_grades_as_class_names_do(surveyed, world, signed_in):
+    """#14: 三年级 and 初一, as in 三年级(1)班 and 初一(1)班, never "3年级" or "7年级"."""
+    answer_class3(surveyed, 5, minutes=40)
+    html = section(signed_in("principal"))
+    assert '<th scope="row">三年级</th>' in html
+    assert not re.search(r">\d年级<", html)

@@ -164,8 +164,15 @@ def test_the_principal_cannot_touch_another_schools_class(surveyed, world, signe
 
 def test_a_new_survey_link_shows_with_its_qr_code_and_the_old_one_dies(surveyed, world, signed_in):
     principal = signed_in("principal")
-    principal.post(f"/principal/settings/survey/{world.class3.id}/link")
+    url = f"/principal/settings/survey/{world.class3.id}/link"
+    # A live link's QR codes are printed (#14): the first tap asks and changes nothing.
+    asked = principal.post(url)
+    assert asked.status_code == 200 and 'id="confirm-survey-rotate"' in asked.get_data(as_text=True)
+    assert surveyed.test_client().get(f"/s/{TOKEN}").status_code == 200
+    done = principal.post(url, data={"confirm": "1"})
+    assert done.status_code == 303
     page = principal.get("/principal/settings/links").get_data(as_text=True)
+    assert "新的问卷链接已生成" in page or "New survey link issued" in page
     token = re.search(r"/s/([A-Za-z0-9_-]{32})", page).group(1)
     assert token != TOKEN
     qr = principal.get(f"/principal/settings/survey/{world.class3.id}/qr.svg")

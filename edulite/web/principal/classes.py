@@ -118,11 +118,13 @@ def settings_links():
     return _links_page()
 
 
-def _links_page(confirm: int | None = None) -> str:
-    """The parent links and survey links of every class; confirm: the class whose replacement is asked."""
+def _links_page(confirm: int | None = None, confirm_survey: int | None = None) -> str:
+    """The parent links and survey links of every class; confirm / confirm_survey: the class whose parent
+    or survey link's replacement is being asked."""
     session = get_session()
     survey_closed, survey_links = survey_links_of(session, school_id=school_id())
     return render_template("principal/settings_links.html", parent_url=parent_url, confirm=confirm,
+                           confirm_survey=confirm_survey,
                            classes=school_admin.class_settings(session, school_id=school_id()),
                            survey_closed=survey_closed, survey={s.class_id: s for s in survey_links},
                            survey_url=survey_url)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Response, abort, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 
 from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.survey import links
 from edulite.web.principal import bp
-from edulite.web.principal.classes import survey_url
+from edulite.web.principal.classes import _links_page, survey_url
 from edulite.web.principal.common import school_id
 
 
@@ -23,11 +24,20 @@ def _back(class_id: int | None = None):
 @bp.post("/settings/survey/<int:class_id>/link")
 @login_required("principal")
 def survey_link_regenerate(class_id: int):
-    """Issue a new survey link for the class (the old link and QR code stop working; answers stay)."""
+    """Issue a new survey link for the class (the old link and QR code stop working; answers stay).
+
+    Like the parent link's (#14): replacing a live link kills its printed QR codes, so it asks first.
+    """
+    session = get_session()
     try:
-        links.regenerate(get_session(), school_id=school_id(), user_id=g.user.id, class_id=class_id)
+        had_link = links.live_token(session, school_id=school_id(), class_id=class_id) is not None
+        if had_link and request.form.get("confirm") != "1":
+            return _links_page(confirm_survey=class_id), 200
+        links.regenerate(session, school_id=school_id(), user_id=g.user.id, class_id=class_id)
     except links.ClassNotFound:
         abort(404)
+    flash(_("New survey link issued. The old link and its printed QR codes no longer work: print and share the "
+            "new one.") if had_link else _("Survey link created: print its QR code on the class's card."))
     return _back(class_id)
 
 

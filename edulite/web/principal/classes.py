@@ -115,10 +115,10 @@ def assignment_delete(assignment_id: int):
 @login_required("principal")
 def settings_links():
     """List each class's parent link and QR code, with a button to replace the link."""
-    return _links_page()
+    return links_page()
 
 
-def _links_page(confirm: int | None = None, confirm_survey: int | None = None) -> str:
+def links_page(confirm: int | None = None, confirm_survey: int | None = None) -> str:
     """The parent links and survey links of every class; confirm / confirm_survey: the class whose parent
     or survey link's replacement is being asked."""
     session = get_session()
@@ -144,7 +144,7 @@ def link_regenerate(class_id: int):
     except school_admin.NotInSchool:
         abort(404)
     if had_link and request.form.get("confirm") != "1":
-        return _links_page(confirm=class_id), 200
+        return links_page(confirm=class_id), 200
     school_admin.regenerate_link(session, school_id=school_id(), user_id=g.user.id, class_id=class_id)
     flash(_("New parent link issued. The old link and its printed QR codes no longer work: print and share the new "
             "one.") if had_link else _("Parent link created: share it or print its QR code."))

@@ -13,7 +13,7 @@ from edulite.auth import login_required
 from edulite.db import get_session
 from edulite.survey import links
 from edulite.web.principal import bp
-from edulite.web.principal.classes import _links_page, survey_url
+from edulite.web.principal.classes import links_page, survey_url
 from edulite.web.principal.common import school_id
 
 
@@ -32,7 +32,7 @@ def survey_link_regenerate(class_id: int):
     try:
         had_link = links.live_token(session, school_id=school_id(), class_id=class_id) is not None
         if had_link and request.form.get("confirm") != "1":
-            return _links_page(confirm_survey=class_id), 200
+            return links_page(confirm_survey=class_id), 200
         links.regenerate(session, school_id=school_id(), user_id=g.user.id, class_id=class_id)
     except links.ClassNotFound:
         abort(404)

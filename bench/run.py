@@ -149,6 +149,10 @@ def worker_rss_mb(proc: subprocess.Popen) -> list[float]:
     return [round(int(x) / 1024, 1) for x in out.split()]
 
 
+# What every phone's browser sends; Edulite answers a cached page compressed (ADR 0016), the raw app cannot.
+PHONE = {"Accept-Encoding": "gzip, deflate, br"}
+
+
 class Browser:
     """A signed-in user: a cookie jar and the page's CSRF token."""
 
@@ -280,10 +284,15 @@ def run(args) -> dict:
         signed = {u: Browser(base).sign_in(u) for u in set(users.values()) if u}
         # Pages first, saves last: saves add entries to today's classes, which the teacher's page lists.
         for _ in range(args.runs):
-            hello = wrk(f"http://127.0.0.1:{PORTS['hello']}/", connections=args.connections, seconds=args.seconds)
+            hello = wrk(f"http://127.0.0.1:{PORTS['hello']}/", connections=args.connections, seconds=args.seconds,
+                        headers=PHONE)
             for name, path in pages.items():
                 user = users[name]
-                headers = {"Cookie": signed[user].cookie} if user else {}
+                if user:
+                    # A phone keeps the cookie the server last sent: the session's idle clock moves on once a
+                    # minute (auth.session_state), and wrk replays one fixed cookie for the whole run.
+                    signed[user].get(path)
+                headers = {**PHONE, **({"Cookie": signed[user].cookie} if user else {})}
                 result = wrk(base + path, connections=args.connections, seconds=args.seconds, headers=headers)
                 rows.append({"page": name, **result, "raw_rps": hello["rps"],
                              "ratio": round(result["rps"] / hello["rps"], 4)})
@@ -295,6 +304,7 @@ def run(args) -> dict:
         token = teacher.csrf(f"/teacher/class/{built.teacher_class_ids[0]}")
         env = {"CSRF": token, "CLASSES": ",".join(map(str, built.teacher_class_ids)), "DAY": today.isoformat()}
         for _ in range(args.runs):
+            teacher.get("/teacher/")  # the cookie's idle clock, as above
             save = wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.seconds,
                        headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
             raw = wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers,

@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from edulite import cli, db, i18n
     from edulite.homework import summary
     from edulite.school import versions
-    from edulite.web import cache, cleaning, errors, extensions, labels, nav, security
+    from edulite.web import cache, cleaning, errors, extensions, labels, memo, nav, security
 
     db.init_app(app)
     summary.install()
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     cleaning.init_app(app)
     i18n.init_app(app)
+    memo.init_app(app)  # before security: inside its ProxyFix, after its headers
     security.init_app(app)
     cache.init_app(app)
     errors.init_app(app)

@@ -110,10 +110,38 @@ def _device_sign_in() -> None:
     user, device = found
     sign_in(user)
     session["dev"] = device.id
-    with get_db().engine(write=False).connect() as conn:
-        row = conn.execute(_LOAD, {"uid": user.id}).first()
+    row = read_account(current_app, user.id)
     if row is not None:
         _signed_in(row)
+
+
+# What load_user makes of a session cookie's clock (session_state).
+FRESH, REFRESH, EXPIRED = "fresh", "refresh", "expired"
+# Read by edulite/web/memo.py before Flask runs, handed on here so the request reads it once.
+ACCOUNT_ENVIRON_KEY = "edulite.account"
+
+
+def session_state(data, now: int, config) -> str:
+    """EXPIRED past the idle or absolute timeout; REFRESH when the idle clock is due to be moved on."""
+    seen = int(data.get("seen", 0))
+    if now - seen > config["SESSION_IDLE_MINUTES"] * 60 or now - int(data.get("iat", 0)) > \
+            config["SESSION_ABSOLUTE_HOURS"] * 3600:
+        return EXPIRED
+    # The idle clock moves at most once a minute so that reads do not rewrite the cookie each time.
+    return REFRESH if now - seen > 60 else FRESH
+
+
+def read_account(app: Flask, uid):
+    """The account row of _LOAD (with its data version and time zone), or None; a plain read connection,
+    not the request's ORM session: cheaper by half, and a write request does not take SQLite's write
+    lock before its view even starts."""
+    with get_db(app).engine(write=False).connect() as conn:
+        return conn.execute(_LOAD, {"uid": uid}).first()
+
+
+def live(row, data) -> bool:
+    """The session still belongs to this account: it exists, is active and was not signed out everywhere."""
+    return row is not None and row.active and row.session_version == data.get("sv")
 
 
 def load_user() -> None:
@@ -131,21 +159,16 @@ def load_user() -> None:
         _device_sign_in()
         return
     now = int(time.time())
-    cfg = current_app.config
-    idle = now - int(session.get("seen", 0)) > cfg["SESSION_IDLE_MINUTES"] * 60
-    too_old = now - int(session.get("iat", 0)) > cfg["SESSION_ABSOLUTE_HOURS"] * 3600
+    state = session_state(session, now, current_app.config)
     row = None
-    if not (idle or too_old):
-        # A plain read connection, not the request's ORM session: cheaper by half on a cached page, and
-        # a write request does not take SQLite's write lock before its view even starts.
-        with get_db().engine(write=False).connect() as conn:
-            row = conn.execute(_LOAD, {"uid": uid}).first()
-    if row is None or not row.active or row.session_version != session.get("sv"):
+    if state != EXPIRED:
+        read = request.environ.get(ACCOUNT_ENVIRON_KEY)
+        row = read[1] if read is not None and read[0] == uid else read_account(current_app, uid)
+    if not live(row, session):
         session.clear()
         _device_sign_in()
         return
-    # Refresh the idle clock at most once a minute so that reads do not rewrite the cookie each time.
-    if now - int(session.get("seen", 0)) > 60:
+    if state == REFRESH:
         session["seen"] = now
     _signed_in(row)
 

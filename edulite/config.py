@@ -72,6 +72,8 @@ class Config:
     PARENT_CACHE_SECONDS = 60
     # Pages, exports and district figures kept per worker, keyed by the data version (0 turns it off).
     PAGE_CACHE_ENTRIES = 512
+    # Whole answers (a caller, a URL) served before Flask runs (edulite/web/memo.py, ADR 0016); 0 turns it off.
+    PAGE_MEMO_ENTRIES = 256
     # Where `flask edulite backup` writes (empty: instance/backups) and how many copies it keeps.
     BACKUP_DIR = ""
     BACKUP_KEEP = 14

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import Connection, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
 from edulite.afterschool.queries import ClassSession, class_week_sessions
@@ -99,17 +101,30 @@ class ClassWeek:
         return self.end - timedelta(days=1)
 
 
+_LINKS = ClassLink.__table__  # type: ignore[attr-defined]
+_CLASSES = SchoolClass.__table__  # type: ignore[attr-defined]
+_SCHOOLS = School.__table__  # type: ignore[attr-defined]
+_VERSIONS = DataVersion.__table__  # type: ignore[attr-defined]
+# Built once: a page served from the cache costs this statement and little else (edulite/web/memo.py).
+_LINK = (sa_select(_LINKS.c.token, _LINKS.c.revoked_at, _CLASSES.c.id, _CLASSES.c.name, _CLASSES.c.grade,
+                   _CLASSES.c.headcount, _CLASSES.c.active, _SCHOOLS.c.id, _SCHOOLS.c.name, _SCHOOLS.c.timezone,
+                   _VERSIONS.c.version)
+         .select_from(_LINKS.join(_CLASSES, _CLASSES.c.id == _LINKS.c.class_id)
+                      .join(_SCHOOLS, _SCHOOLS.c.id == _CLASSES.c.school_id)
+                      .outerjoin(_VERSIONS, _VERSIONS.c.school_id == _SCHOOLS.c.id))
+         .where(_LINKS.c.token == bindparam("token")))
+
+
 def class_for_token(session: Session, token: str) -> LinkedClass | None:
     """Return the class a live link opens; None for an unknown, revoked or malformed token."""
+    return linked_class(session.connection(), token)
+
+
+def linked_class(conn: Connection, token: str) -> LinkedClass | None:
+    """class_for_token on a plain connection: one statement, compiled once."""
     if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
         return None
-    row = session.exec(
-        select(ClassLink.token, ClassLink.revoked_at, SchoolClass.id, SchoolClass.name, SchoolClass.grade,
-               SchoolClass.headcount, SchoolClass.active, School.id, School.name, School.timezone,
-               DataVersion.version)
-        .join(SchoolClass, SchoolClass.id == ClassLink.class_id).join(School, School.id == SchoolClass.school_id)
-        .outerjoin(DataVersion, col(DataVersion.school_id) == School.id)
-        .where(ClassLink.token == token)).first()
+    row = conn.execute(_LINK, {"token": token}).first()
     if row is None:
         return None
     stored, revoked_at, class_id, name, grade, headcount, active, school_id, school_name, timezone, version = row

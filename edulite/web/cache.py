@@ -59,6 +59,16 @@ def etag(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
 
 
+# g's flag for edulite/web/memo.py: this answer is a function of the page cache's key alone.
+MEMOIZABLE = "edulite_memoizable"
+
+
+def memoizable() -> None:
+    """Let the answer be copied and served before Flask (ADR 0016): call only when everything the
+    response holds came from the page cache (or from what its key names) and nothing from the session."""
+    setattr(g, MEMOIZABLE, True)
+
+
 # Random per worker process: page text (a homework description, a school's name) cannot contain it.
 TOKEN_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 _RENDERING = "edulite_cache_rendering"
@@ -102,6 +112,7 @@ def page(key: tuple, render: Callable[[], str]) -> str:
             store.entries[full] = html
             while len(store.entries) > size:
                 store.entries.popitem(last=False)
+    memoizable()
     return str(html).replace(TOKEN_PLACEHOLDER, generate_csrf())
 
 

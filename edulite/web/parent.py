@@ -11,13 +11,14 @@ import io
 
 import segno
 from babel.dates import format_skeleton
-from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from edulite.db import get_session
 from edulite.reports import publication
 from edulite.web import cache, clock
+from edulite.web.memo import GZIP_ETAG_SUFFIX
 
 bp = Blueprint("parent", __name__, url_prefix="/c")
 READ_ONLY = {"methods": ["GET"], "provide_automatic_options": False}
@@ -53,14 +54,18 @@ def week(token: str):
     # per data version, and a phone that has it already gets a 304 without any of it.
     key = ("parent-week", token, start, today, str(get_locale()), klass.data_version)
     tag = cache.etag(key)
-    if tag in request.if_none_match:
+    # The compressed copy (edulite/web/memo.py) names itself with a suffix: the same page either way.
+    if tag in request.if_none_match or tag + GZIP_ETAG_SUFFIX in request.if_none_match:
         return _revalidating(make_response("", 304), tag)
 
     def page() -> str:
         shown = publication.class_week(session, klass=klass, start=start, today=today)
         return render_template("parent/week.html", klass=klass, week=shown, token=token)
 
-    return _revalidating(make_response(cache.cached(key, page)), tag)
+    response = make_response(cache.cached(key, page))
+    if g.get("user") is None:  # a signed-in caller's copy would be keyed by their own school, not this one
+        cache.memoizable()
+    return _revalidating(response, tag)
 
 
 @bp.route("/<token>/qr.svg", **READ_ONLY)

@@ -34,11 +34,12 @@ def test_the_district_policy_page_shows_the_default_next_to_the_national_floor(s
 def test_a_stricter_district_default_is_stored_audited_and_applies_to_its_schools(app, world, supervisor):
     response = supervisor.post("/district/policy/", data=_policy_form(**{"caps_school_day.3-6": "45"}))
     assert response.status_code == 303
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     (version,) = _district_versions(app)
     assert (version.district_id, version.created_by) == (world.district.id, world.supervisor.id)
     with session_scope(app, write=False) as s:
-        assert loads.policy_in_force(s, school_id=world.school.id, day=TODAY).caps_school_day["3-6"] == 45
-        assert loads.policy_in_force(s, school_id=world.far_school.id, day=TODAY).caps_school_day["3-6"] == 60
+        assert loads.policy_in_force(s, school_id=world.school.id, day=today).caps_school_day["3-6"] == 45
+        assert loads.policy_in_force(s, school_id=world.far_school.id, day=today).caps_school_day["3-6"] == 60
         audited = s.exec(select(AuditEntry).where(AuditEntry.action == "district_policy_set")).all()
     assert [a.user_id for a in audited] == [world.supervisor.id]
     assert "The district policy is saved." in supervisor.get("/district/policy/?saved=1").get_data(as_text=True)

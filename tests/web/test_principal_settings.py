@@ -32,7 +32,9 @@ def _policy_form(**changes) -> dict:
         for sub in subs or (None,):
             value = values[key] if sub is None else values[key].get(sub, "")
             form[name_of(key, sub)] = str(value)
-    form["effective_from"] = TODAY.isoformat()
+    # Today when the form is filled, not when the module was imported: a run across Shanghai's midnight
+    # would otherwise send yesterday, which the form refuses.
+    form["effective_from"] = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     form.update(changes)
     return form
 

@@ -50,5 +50,8 @@ def test_a_week_change_redraws_every_chart_of_the_page(demo_live_server, page, e
     page.wait_for_function(ALL_DRAWN)
 
     assert page.evaluate("window.__sameDocument") is True  # swapped by htmx, not loaded again
-    assert page.evaluate(COUNT) == [drawn, canvases, alive]  # same school, same charts; none left behind
+    # Every canvas of the new week drawn, and no chart of the old week left alive. (Not "as many as before":
+    # a week with enough family answers has one chart more, the survey's, than a week without.)
+    redrawn, new_canvases, still_alive = page.evaluate(COUNT)
+    assert redrawn == new_canvases == still_alive and redrawn > 0, (redrawn, new_canvases, still_alive)
     assert page.errors == [] and page.console_errors == []

@@ -37,3 +37,38 @@ def test_days_in_window_follow_each_schools_own_policy(any_app):
     assert own.days_with_service == other.days_with_service == 3  # Monday to Wednesday, not the Saturday
     assert own.days_in_window == 1  # Tuesday (17:45); Monday's 17:35 is before its own window
     assert other.days_in_window == 2  # Monday (17:35) and Tuesday (17:45) in the district's window
+
+
+def test_a_page_of_schools_is_the_same_slice_of_the_whole_sort_with_the_total(any_app):
+    """Sorting and paging happen in SQL (#12): each page is the slice of the full order, worst first or by
+    name, and a page past the end shows the last one."""
+    from edulite.models import HomeworkItem, School, SchoolClass
+
+    with session_scope(any_app) as s:
+        world = make_world(s)
+        for n in range(7):
+            school = School(name=f"分页{n:02d}小学", district_id=world.district.id)
+            s.add(school)
+            s.flush()
+            for c in range(1 + n % 3):
+                klass = SchoolClass(school_id=school.id, grade=5, name=f"五年级({c + 1})班", headcount=40)
+                s.add(klass)
+                s.flush()
+                # Over the cap (60 for grade 5) on n % 4 of the five school days: different shares.
+                for d in range(n % 4 if c == 0 else 0):
+                    s.add(HomeworkItem(class_id=klass.id, subject_id=world.maths.id, teacher_id=world.teacher.id,
+                                       set_date=MONDAY + timedelta(days=d), minutes=90))
+    week = {"start": MONDAY, "end": MONDAY + timedelta(days=7), "today": MONDAY + timedelta(days=7)}
+    with session_scope(any_app) as s:
+        for sort in district.SORTS:
+            everything = district.school_weeks(s, district_id=world.district.id, sort=sort, **week)
+            assert len(everything) == 9  # two schools of the world and seven more
+            if sort == "worst":
+                shares = [(-(r.over_share or 0), -r.over_days) for r in everything]
+                assert shares == sorted(shares) and everything[0].over_days > 0
+            pages = [district.district_page(s, district_id=world.district.id, sort=sort, page=n, page_size=4,
+                                            **week) for n in (1, 2, 3)]
+            assert [p.total for p in pages] == [9, 9, 9] and [p.pages for p in pages] == [3, 3, 3]
+            assert [r for p in pages for r in p.rows] == everything
+            past = district.district_page(s, district_id=world.district.id, sort=sort, page=7, page_size=4, **week)
+            assert (past.page, past.rows) == (3, pages[2].rows)

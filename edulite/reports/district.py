@@ -27,6 +27,7 @@ from edulite.core.policy import NATIONAL, Policy, overlay, parse_hhmm, tighten
 from edulite.models import (
     Alert,
     CalendarDay,
+    DataVersion,
     NationalDay,
     PolicyVersion,
     School,
@@ -73,10 +74,22 @@ class DistrictPage(NamedTuple):
     pages: int
 
 
-def district_school(session: Session, *, district_id: int, school_id: int) -> School | None:
-    """The school if it belongs to the supervisor's district; None otherwise (callers answer 404)."""
-    school = session.get(School, school_id)
-    return school if school is not None and school.district_id == district_id else None
+class DistrictSchool(NamedTuple):
+    """A school of the supervisor's district, with its data version (ADR 0008): the drill-down is cached
+    per school version, which moves only with that school's writes, not the whole district's."""
+
+    id: int
+    name: str
+    version: int
+
+
+def district_school(session: Session, *, district_id: int, school_id: int) -> DistrictSchool | None:
+    """The school if it belongs to the supervisor's district, with its version; None otherwise (callers answer 404)."""
+    row = session.connection().execute(
+        select(School.id, School.name, func.coalesce(DataVersion.version, 0))
+        .outerjoin(DataVersion, col(DataVersion.school_id) == col(School.id))
+        .where(School.id == school_id, School.district_id == district_id)).first()
+    return None if row is None else DistrictSchool(int(row[0]), row[1], int(row[2]))
 
 
 SORTS = ("name", "worst")

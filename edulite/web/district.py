@@ -54,6 +54,12 @@ def school(school_id: int):
     found = district.district_school(session, district_id=g.scope.district_id, school_id=school_id)
     if found is None:
         abort(404)
-    week = week_context()
-    view = dashboard.week_view(session, school_id=school_id, start=week["start"], today=local_today())
-    return render_template("district/school.html", school=found, view=view, week=week, today=local_today())
+    week, today = week_context(), local_today()
+    # Cached per the school's own version (its writes only), not the district's, which moves all evening.
+    key = ("district-school", school_id, week["start"], today, found.version)
+
+    def render() -> str:
+        view = dashboard.week_view(session, school_id=school_id, start=week["start"], today=today)
+        return render_template("district/school.html", school=found, view=view, week=week, today=today)
+
+    return cache.page(key, render)

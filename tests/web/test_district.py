@@ -70,3 +70,33 @@ def test_the_survey_rows_are_the_shown_schools_and_the_district_row_counts_every
     for part in survey:  # the district's row counts the answers whichever page shows their school
         district_row = part[part.index('class="total"'):part.index("</tr>", part.index('class="total"'))]
         assert ">5<" in district_row and ">42<" in district_row  # five answers, median 42 minutes
+
+
+def test_the_drill_down_is_cached_per_its_schools_version_not_the_districts(client, auth, world, app):
+    """In the evening the district's version moves with every school's save; a school's drill-down is
+    recomputed only when that school writes (#12)."""
+    from sqlalchemy import event
+
+    from edulite.db import get_db
+
+    seen: list[str] = []
+    engines = {get_db(app).engine(write=False), get_db(app).engine(write=True)}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    auth.login("supervisor")
+    path = f"/district/school/{world.school.id}?week={WEEK}"
+    client.get(path)
+    seen.clear()
+    client.get(path)
+    hit = len(seen)
+    assert hit <= 4  # the account and the school with its version (SQLite: each after a BEGIN)
+    with session_scope(app) as s:  # another school of the district writes: the district's version moves
+        add_item(s, world, klass=world.other_class, day=date(2026, 11, 17), minutes=30)
+    seen.clear()
+    assert client.get(path).status_code == 200
+    assert len(seen) == hit  # still the cached page: the account, the school with its version
+    with session_scope(app) as s:  # the school itself writes
+        add_item(s, world, day=date(2026, 11, 17), minutes=75)
+    seen.clear()
+    page = client.get(path).get_data(as_text=True)
+    assert len(seen) > hit and '75<span class="cap">/60</span>' in page

@@ -72,6 +72,7 @@ class DistrictPage(NamedTuple):
     total: int
     page: int
     pages: int
+    policies: dict[int | None, Policy]  # in force at the week's start: the survey's figures use them too
 
 
 class DistrictSchool(NamedTuple):
@@ -95,19 +96,23 @@ def district_school(session: Session, *, district_id: int, school_id: int) -> Di
 SORTS = ("name", "worst")
 
 
-def _policies(session: Session, district_id: int, day: date) -> dict[int | None, Policy]:
-    """The policy in force on day for each school with its own (None: the district default, shared by the rest)."""
-    rows = session.connection().execute(select(PolicyVersion.school_id, PolicyVersion.data).where(
-        PolicyVersion.district_id == district_id, PolicyVersion.effective_from <= day)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()
-    latest = dict(rows)  # later versions overwrite earlier ones
+def school_policies(session: Session, *, district_id: int, day: date) -> dict[int | None, Policy]:
+    """The policy in force on day for each school with its own (None: the district default, shared by the rest).
+
+    One statement: the district's versions and its schools' own (a school's version names no district:
+    school.settings.set_school_policy). Composed as homework.loads.policy_in_force composes them: the
+    national floor, the district default, then the school's value, where a district default made stricter
+    later wins over an older school value (#16).
+    """
+    in_district = select(School.id).where(School.district_id == district_id)
+    rows = session.connection().execute(
+        select(PolicyVersion.school_id, PolicyVersion.data)
+        .where(or_(col(PolicyVersion.district_id) == district_id, col(PolicyVersion.school_id).in_(in_district)),
+               PolicyVersion.effective_from <= day)
+        .order_by(col(PolicyVersion.effective_from), col(PolicyVersion.id))).all()
+    latest: dict[int | None, str] = dict(rows)  # later versions overwrite earlier ones
     base = tighten(NATIONAL, json.loads(latest[None])) if None in latest else NATIONAL
-    out: dict[int | None, Policy] = {None: base}
-    for sid, data in latest.items():
-        if sid is not None:
-            # A district default made stricter later wins over an older school value (#16, loads.policy_in_force).
-            out[sid] = overlay(base, json.loads(data))[0]
-    return out
+    return {None: base, **{sid: overlay(base, json.loads(data))[0] for sid, data in latest.items() if sid is not None}}
 
 
 def _calendars(session: Session, district_id: int, start: date, end: date, today: date
@@ -134,29 +139,30 @@ def district_page(session: Session, *, district_id: int, start: date, end: date,
     page is clamped to the pages there are; page_size None: every school on one page.
     """
     page = max(page, 1)
-    rows, total = _weeks(session, district_id=district_id, start=start, end=end, today=today, sort=sort,
+    policies = school_policies(session, district_id=district_id, day=start)
+    rows, total = _weeks(policies, session, district_id=district_id, start=start, end=end, today=today, sort=sort,
                          limit=page_size, offset=(page - 1) * page_size if page_size else 0)
     if page_size and not rows and page > 1:
         # A page past the end (an old link, a school closed): count the schools, show the last page.
         total = session.connection().execute(
             select(func.count()).select_from(School).where(School.district_id == district_id)).scalar_one()
         page = max(1, -(-total // page_size))
-        rows, total = _weeks(session, district_id=district_id, start=start, end=end, today=today, sort=sort,
-                             limit=page_size, offset=(page - 1) * page_size)
+        rows, total = _weeks(policies, session, district_id=district_id, start=start, end=end, today=today,
+                             sort=sort, limit=page_size, offset=(page - 1) * page_size)
     pages = max(1, -(-total // page_size)) if page_size else 1
-    return DistrictPage(rows, total, page, pages)
+    return DistrictPage(rows, total, page, pages, policies)
 
 
 def school_weeks(session: Session, *, district_id: int, start: date, end: date, today: date,
                  sort: str = "name") -> list[SchoolWeek]:
     """Every school of the district for the week [start, end), by name or worst over-cap share first."""
-    return _weeks(session, district_id=district_id, start=start, end=end, today=today, sort=sort)[0]
+    policies = school_policies(session, district_id=district_id, day=start)
+    return _weeks(policies, session, district_id=district_id, start=start, end=end, today=today, sort=sort)[0]
 
 
-def _weeks(session: Session, *, district_id: int, start: date, end: date, today: date, sort: str,
-           limit: int | None = None, offset: int = 0) -> tuple[list[SchoolWeek], int]:
+def _weeks(policies: dict[int | None, Policy], session: Session, *, district_id: int, start: date, end: date,
+           today: date, sort: str, limit: int | None = None, offset: int = 0) -> tuple[list[SchoolWeek], int]:
     national, overrides = _calendars(session, district_id, start, end, today)
-    policies = _policies(session, district_id, start)
     until = min(end, today)  # school days judged so far: [start, until); today once logged
     in_week = start <= today < end
     plain = SchoolCalendar(national)

@@ -9,19 +9,19 @@ own privacy floor (R-SV-00) applies to its row; the district's row needs the hig
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from edulite.core.calendar import DayKind
-from edulite.core.policy import NATIONAL, Policy, bedtime_for, cap_for, tighten
+from edulite.core.policy import Policy, bedtime_for, cap_for
 from edulite.core.survey_rules import Answer, Figures, figures
-from edulite.models import ClassDayLoad, PolicyVersion, School, SchoolClass, SurveyAnswer
+from edulite.models import ClassDayLoad, School, SchoolClass, SurveyAnswer
+from edulite.reports.district import school_policies
 
 
 @dataclass(frozen=True)
@@ -38,30 +38,18 @@ class DistrictSurvey:
     district: Figures
 
 
-def school_policies(session: Session, *, district_id: int, day: date) -> dict[int | None, Policy]:
-    """The policy in force on day for each school with its own (None: the district default).
-
-    One statement: the district's versions and those of its schools (a school's row may not name the district).
-    """
-    in_district = select(School.id).where(School.district_id == district_id)
-    rows = session.connection().execute(
-        select(PolicyVersion.school_id, PolicyVersion.data)
-        .where(or_(col(PolicyVersion.district_id) == district_id, col(PolicyVersion.school_id).in_(in_district)),
-               PolicyVersion.effective_from <= day)
-        .order_by(col(PolicyVersion.effective_from), col(PolicyVersion.id))).all()
-    latest: dict[int | None, str] = dict(rows)  # later versions overwrite earlier ones
-    base = tighten(NATIONAL, json.loads(latest[None])) if None in latest else NATIONAL
-    return {None: base, **{sid: tighten(base, json.loads(data)) for sid, data in latest.items() if sid is not None}}
-
-
 def district_week(session: Session, *, district_id: int, start: date, end: date,
-                  schools: Sequence[tuple[int, str]] | None = None) -> DistrictSurvey:
+                  schools: Sequence[tuple[int, str]] | None = None,
+                  policies: dict[int | None, Policy] | None = None) -> DistrictSurvey:
     """The district's figures over all its answers, and one row per school: of schools ((id, name), in that
-    order; the overview passes the page it shows), or of every school by name."""
+    order; the overview passes the page it shows), or of every school by name. policies: those in force at
+    start (reports.district.school_policies; the overview has read them already)."""
     if schools is None:
         schools = [(int(sid or 0), name) for sid, name in session.connection().execute(
             select(School.id, School.name).where(School.district_id == district_id).order_by(col(School.name))).all()]
-    policies = school_policies(session, district_id=district_id, day=start)
+    # The same policies as the overview's figures (one statement, composed as the school's own pages do).
+    if policies is None:
+        policies = school_policies(session, district_id=district_id, day=start)
     # Plain Core rows of the columns judged, not ORM objects (a district's week can hold many answers).
     answer = SurveyAnswer.__table__.c  # type: ignore[attr-defined]
     rows = session.connection().execute(

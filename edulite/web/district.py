@@ -39,7 +39,8 @@ def overview():
         # The survey's rows are those of the schools shown, in the same order, below the district's own.
         shown = [(r.school_id, r.name) for r in found.rows]
         survey = cache.cached(("district-survey",) + key[1:] + (found.page,), lambda: survey_district.district_week(
-            session, district_id=g.scope.district_id, start=week["start"], end=week["end"], schools=shown))
+            session, district_id=g.scope.district_id, start=week["start"], end=week["end"], schools=shown,
+            policies=found.policies))
         return render_template("district/overview.html", rows=found.rows, total=found.total, week=week, sort=sort,
                                page=found.page, pages=found.pages, survey=survey)
 

@@ -72,3 +72,25 @@ def test_a_page_of_schools_is_the_same_slice_of_the_whole_sort_with_the_total(an
             assert [r for p in pages for r in p.rows] == everything
             past = district.district_page(s, district_id=world.district.id, sort=sort, page=7, page_size=4, **week)
             assert (past.page, past.rows) == (3, pages[2].rows)
+
+
+def test_a_window_the_school_set_itself_counts_on_the_overview(any_app):
+    """A school's own policy names no district (school.settings.set_school_policy); the overview read only
+    versions naming the district and judged such a school by the district's window."""
+    from edulite.school.settings import set_school_policy
+
+    with session_scope(any_app) as s:
+        world = make_world(s)
+        set_school_policy(s, school_id=world.school.id, data={"after_school_end_earliest": "17:40",
+                                                              "after_school_end_latest": "17:50"},
+                          effective_from=MONDAY - timedelta(days=7), user_id=None, today=MONDAY)
+    with session_scope(any_app) as s:
+        for school in (world.school, world.other_school):
+            s.add(AfterSchoolSession(school_id=school.id, day=MONDAY, start=time(16, 30), end=time(17, 35),
+                                     activity="作业辅导"))
+    with session_scope(any_app) as s:
+        weeks = {w.school_id: w for w in district.school_weeks(
+            s, district_id=world.district.id, start=MONDAY, end=MONDAY + timedelta(days=7),
+            today=MONDAY + timedelta(days=7))}
+    assert weeks[world.school.id].days_in_window == 0  # 17:35 is before its own window
+    assert weeks[world.other_school.id].days_in_window == 1

@@ -94,3 +94,21 @@ def test_a_window_the_school_set_itself_counts_on_the_overview(any_app):
             today=MONDAY + timedelta(days=7))}
     assert weeks[world.school.id].days_in_window == 0  # 17:35 is before its own window
     assert weeks[world.other_school.id].days_in_window == 1
+
+
+def test_on_the_weeks_monday_nothing_is_judged_yet_but_todays_logged_evenings(any_app):
+    """No school day is over yet (an empty list of days in SQL) and today counts once logged."""
+    from edulite.models import HomeworkItem
+
+    with session_scope(any_app) as s:
+        world = make_world(s)
+        s.add(HomeworkItem(class_id=world.class3.id, subject_id=world.maths.id, teacher_id=world.teacher.id,
+                           set_date=MONDAY, minutes=90))
+        s.add(AfterSchoolSession(school_id=world.school.id, day=MONDAY, start=time(16, 30), end=time(17, 45),
+                                 activity="作业辅导"))
+    with session_scope(any_app) as s:
+        found = district.district_page(s, district_id=world.district.id, start=MONDAY,
+                                       end=MONDAY + timedelta(days=7), today=MONDAY, page=1, page_size=50)
+    mine = next(r for r in found.rows if r.school_id == world.school.id)
+    assert (mine.school_days, mine.class_days, mine.over_days) == (0, 1, 1)  # today's one logged class, over
+    assert (mine.sessions, mine.days_with_service, mine.days_in_window) == (1, 0, 0)  # today is not over yet

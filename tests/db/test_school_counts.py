@@ -3,6 +3,7 @@ equal a recount of the classes and sessions, whatever sequence of writes (ISSUE 
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import date, time, timedelta
 
@@ -19,6 +20,7 @@ from tests.support.factories import make_world
 MONDAY = date(2026, 11, 16)
 DAYS = [MONDAY + timedelta(days=n) for n in range(6)]
 ENDS = [time(17, 20), time(17, 40), time(18, 10)]
+NAMES = itertools.count()  # a class name is unique in its school, and classes move between schools
 
 ops = st.lists(st.one_of(
     st.fixed_dictionaries({"op": st.just("add session"), "school": st.booleans(), "day": st.sampled_from(DAYS),
@@ -50,7 +52,7 @@ def apply(session, world, op: dict) -> None:
             return
         session.add(row)
     elif op["op"] == "add class":
-        session.add(SchoolClass(school_id=schools[op["school"]], grade=4, name=f"测{op['pick']}-{len(classes)}",
+        session.add(SchoolClass(school_id=schools[op["school"]], grade=4, name=f"测{next(NAMES)}",
                                 headcount=40))
     elif classes:
         klass = classes[op["pick"] % len(classes)]

@@ -353,6 +353,30 @@ class SchoolDayLoad(SQLModel, table=True):
     day: date = Field(primary_key=True)
     over: int = 0  # active classes over their cap, on a school day
     logged: int = 0  # active classes with anything logged for the evening
+
+
+class SchoolClassCount(SQLModel, table=True):
+    """A school's active classes, counted: kept by the writes that open, close or add a class
+    (edulite.school.counts), so that the district reads a row per school, not 7,000 classes (ADR 0018)."""
+
+    __tablename__ = "school_class_count"
+    school_id: int = Field(foreign_key="school.id", primary_key=True)
+    active: int = 0
+
+
+class SchoolServiceDay(SQLModel, table=True):
+    """A school's after-school sessions of one day, counted, and when the day's service ends (its last
+    session): kept by the writes to sessions (edulite.school.counts) for the district overview (ADR 0018)."""
+
+    __tablename__ = "school_service_day"
+    # Covers the district's read of a week (an index-only scan on PostgreSQL).
+    __table_args__ = (Index("ix_school_service_day_day_school", "day", "school_id", "sessions", "last_end"),)
+    school_id: int = Field(foreign_key="school.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    sessions: int = 0
+    last_end: time
+
+
 class SurveyLink(SQLModel, table=True):
     """The unguessable, revocable token behind a class's anonymous homework-time survey (#13).
 

@@ -25,6 +25,7 @@ from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import Policy, cap_for
 from edulite.homework import loads, school_days
 from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
+from edulite.school import counts as school_counts
 
 TABLE = ClassDayLoad.__table__
 # Item fields whose change can move a class-evening's figures.
@@ -252,6 +253,7 @@ def _transaction_ended(session: Session, *_args) -> None:
 def install() -> None:
     """Keep the summaries on every ORM session, and forget per-transaction reads at its end (idempotent)."""
     school_days.install()
+    school_counts.install()  # the district's per-school counts of classes and sessions (ADR 0018)
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_flush_postexec", _after_flush_postexec)
@@ -297,7 +299,8 @@ def verify(session: Session, *, school_id: int | None = None) -> list[str]:
     want, have = expected(session, school_id=school_id), stored(session, school_id=school_id)
     return [f"class {key[0]} on {key[1]}: stored {have.get(key)}, the items give {want.get(key)}"
             for key in sorted(set(want) | set(have)) if want.get(key) != have.get(key)] + \
-        school_days.differences(session, want.values(), school_id=school_id)
+        school_days.differences(session, want.values(), school_id=school_id) + \
+        school_counts.differences(session, school_id=school_id)
 
 
 def rebuild(session: Session, *, school_id: int | None = None) -> int:
@@ -305,4 +308,5 @@ def rebuild(session: Session, *, school_id: int | None = None) -> int:
     session.execute(delete(TABLE) if school_id is None else delete(TABLE).where(TABLE.c.school_id == school_id))
     refresh(session, _evenings(session, school_id))
     school_days.rebuild(session, school_id=school_id)  # days left with no class-evening at all too
+    school_counts.rebuild(session, school_id=school_id)
     return len(stored(session, school_id=school_id))

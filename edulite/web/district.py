@@ -31,16 +31,18 @@ def overview():
     key = ("district-week", g.scope.district_id, week["start"], today, sort, g.data_version)
 
     def render() -> str:
-        rows = cache.cached(key, lambda: district.school_weeks(session, district_id=g.scope.district_id,
-                                                               start=week["start"], end=week["end"], today=today,
-                                                               sort=sort))
-        pages = max(1, -(-len(rows) // PAGE_SIZE))
-        page = min(max(whole(request.args.get("page")) or 1, 1), pages)
-        shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-        survey = cache.cached(("district-survey",) + key[1:], lambda: survey_district.district_week(
-            session, district_id=g.scope.district_id, start=week["start"], end=week["end"]))
-        return render_template("district/overview.html", rows=shown, total=len(rows), week=week, sort=sort,
-                               page=page, pages=pages, survey=survey)
+        # Only the page shown is built (the sorting and paging are done in SQL, #12).
+        number = whole(request.args.get("page")) or 1
+        found = cache.cached(key + (number,), lambda: district.district_page(
+            session, district_id=g.scope.district_id, start=week["start"], end=week["end"], today=today, sort=sort,
+            page=number, page_size=PAGE_SIZE))
+        # The survey's rows are those of the schools shown, in the same order, below the district's own.
+        shown = [(r.school_id, r.name) for r in found.rows]
+        survey = cache.cached(("district-survey",) + key[1:] + (found.page,), lambda: survey_district.district_week(
+            session, district_id=g.scope.district_id, start=week["start"], end=week["end"], schools=shown,
+            policies=found.policies))
+        return render_template("district/overview.html", rows=found.rows, total=found.total, week=week, sort=sort,
+                               page=found.page, pages=found.pages, survey=survey)
 
     return cache.page(key, render)
 
@@ -53,6 +55,12 @@ def school(school_id: int):
     found = district.district_school(session, district_id=g.scope.district_id, school_id=school_id)
     if found is None:
         abort(404)
-    week = week_context()
-    view = dashboard.week_view(session, school_id=school_id, start=week["start"], today=local_today())
-    return render_template("district/school.html", school=found, view=view, week=week, today=local_today())
+    week, today = week_context(), local_today()
+    # Cached per the school's own version (its writes only), not the district's, which moves all evening.
+    key = ("district-school", school_id, week["start"], today, found.version)
+
+    def render() -> str:
+        view = dashboard.week_view(session, school_id=school_id, start=week["start"], today=today)
+        return render_template("district/school.html", school=found, view=view, week=week, today=today)
+
+    return cache.page(key, render)

@@ -1,5 +1,6 @@
 """District supervisors compare their schools, read-only, and drill down only into their own."""
 
+import re
 from datetime import date
 
 from edulite.db import session_scope
@@ -44,3 +45,58 @@ def test_this_weeks_figures_count_only_the_days_so_far_and_match_the_principals(
     page = client.get("/district/").get_data(as_text=True)
     school_days_so_far = sum(1 for n in range(today.weekday()) if n < 5)
     assert f"0 / {3 * school_days_so_far}" in page  # three classes, only the finished school days
+
+
+def test_the_survey_rows_are_the_shown_schools_and_the_district_row_counts_every_school(client, auth, world, app):
+    """The overview pages its schools (#12): the survey table shows the district's figure over all answers
+    and a row for each school of the page, in the page's order."""
+    from edulite.models import School, SurveyAnswer
+    from edulite.web import district as view
+
+    with session_scope(app) as s:
+        for n in range(view.PAGE_SIZE):  # the two schools of the world and 50 more: two pages by name
+            s.add(School(name=f"加{n:02d}校", district_id=world.district.id))
+        for n in range(5):  # five answers of the world's school, the district's floor: figures shown
+            s.add(SurveyAnswer(class_id=world.class3.id, school_id=world.school.id, evening=date(2026, 11, 17),
+                               device=f"d{n}", minutes=40 + n, finished=True, bedtime="21:00",
+                               asked_to_check=False, phone_used=False))
+    auth.login("supervisor")
+    first = client.get(f"/district/?week={WEEK}").get_data(as_text=True)
+    second = client.get(f"/district/?week={WEEK}&page=2").get_data(as_text=True)
+    survey = [page[page.index('id="survey-district"'):] for page in (first, second)]
+    ids = [re.findall(r'id="survey-school-(\d+)"', part) for part in survey]
+    assert len(ids[0]) == view.PAGE_SIZE and len(ids[1]) == 2 and not set(ids[0]) & set(ids[1])
+    assert str(world.school.id) in ids[1]  # 测试小学 sorts after the 加 schools
+    for part in survey:  # the district's row counts the answers whichever page shows their school
+        district_row = part[part.index('class="total"'):part.index("</tr>", part.index('class="total"'))]
+        assert ">5<" in district_row and ">42<" in district_row  # five answers, median 42 minutes
+
+
+def test_the_drill_down_is_cached_per_its_schools_version_not_the_districts(client, auth, world, app):
+    """In the evening the district's version moves with every school's save; a school's drill-down is
+    recomputed only when that school writes (#12)."""
+    from sqlalchemy import event
+
+    from edulite.db import get_db
+
+    seen: list[str] = []
+    engines = {get_db(app).engine(write=False), get_db(app).engine(write=True)}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    auth.login("supervisor")
+    path = f"/district/school/{world.school.id}?week={WEEK}"
+    client.get(path)
+    seen.clear()
+    client.get(path)
+    hit = len(seen)
+    assert hit <= 4  # the account and the school with its version (SQLite: each after a BEGIN)
+    with session_scope(app) as s:  # another school of the district writes: the district's version moves
+        add_item(s, world, klass=world.other_class, day=date(2026, 11, 17), minutes=30)
+    seen.clear()
+    assert client.get(path).status_code == 200
+    assert len(seen) == hit  # still the cached page: the account, the school with its version
+    with session_scope(app) as s:  # the school itself writes
+        add_item(s, world, day=date(2026, 11, 17), minutes=75)
+    seen.clear()
+    page = client.get(path).get_data(as_text=True)
+    assert len(seen) > hit and '75<span class="cap">/60</span>' in page

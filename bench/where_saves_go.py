@@ -63,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--top", action="store_true")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one more save")
     args = parser.parse_args()
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='edulite-saves-')) / 'bench.sqlite'}"
@@ -96,6 +97,16 @@ def main() -> None:
     print(f"a save: {wall:.1f} ms wall, {cpu:.1f} ms CPU, {watch.statements / args.saves:.0f} statements; "
           f"in the write lock: {held_wall:.1f} ms wall, {held_cpu:.1f} ms CPU, "
           f"{statistics.median(h[2] for h in watch.held):.0f} statements (BEGIN to COMMIT)")
+    if args.sql:
+        shown: list[str] = []
+        listen = lambda _c, _cur, statement, *_a: shown.append(" ".join(statement.split())[:160])  # noqa: E731
+        engines = {get_db(app).engine(write=False), get_db(app).engine(write=True)}
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", listen)
+        save()
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listen)
+        print("\n".join(f"  {n:2} {text}" for n, text in enumerate(shown, 1)))
     if args.top:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -59,6 +59,29 @@ def forget_reads(session: Session) -> None:
     session.info.pop(MEMO, None)
 
 
+def kept_reads(session: Session) -> dict:
+    """What this transaction has read so far (policy, calendar, school), to carry past begin_writes."""
+    return dict(session.info.get(MEMO, {}))
+
+
+def restore_reads(session: Session, kept: dict) -> None:
+    """Serve kept reads again in a new transaction. Only for a caller that has just proved them current
+    for what it will ask (the teacher's save, ADR 0010: the policy versions by their count and newest
+    id, the calendar on the entry's evenings)."""
+    session.info.setdefault(MEMO, {}).update(kept)
+
+
+def policy_fingerprint(session: Session, *, school_id: int) -> tuple[int, int | None]:
+    """How many policy versions (the district's and the school's) were read and the newest id.
+
+    Versions are only ever added (edulite.school.settings), never changed or deleted, so an equal
+    count and newest id in a later transaction means the same versions.
+    """
+    district, own = _versions(session, school_id)
+    ids = [v.id for v in district + own if v.id is not None]
+    return len(district) + len(own), max(ids, default=None)
+
+
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
     def build() -> SchoolCalendar:
         rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
@@ -160,13 +183,14 @@ def class_loads(session: Session, *, school_id: int, start: date, end: date,
     days = [(a + timedelta(days=n), policy) for a, b, policy in periods for n in range((b - a).days)]
     out = []
     for klass in classes(session, school_id=school_id, class_ids=class_ids):
-        loads = [_day_load(stored.get((klass.class_id, day)), klass, day, calendar, policy) for day, policy in days]
+        loads = [day_load(stored.get((klass.class_id, day)), klass, day, calendar, policy) for day, policy in days]
         out.append(ClassLoads(klass, tuple(loads), rules.weekly_average(loads)))
     return out
 
 
-def _day_load(row: ClassDayLoad | None, klass: ClassInfo, day: date, calendar: SchoolCalendar,
-              policy: Policy) -> rules.DayLoad:
+def day_load(row: ClassDayLoad | None, klass: ClassInfo, day: date, calendar: SchoolCalendar,
+             policy: Policy) -> rules.DayLoad:
+    """A class-evening's load from its summary row (a ClassDayLoad or a summary.Row; None: nothing set)."""
     if row is None:  # nothing set for that evening: no row is kept
         kind = calendar.kind(day)
         cap = cap_for(policy, klass.grade, kind)

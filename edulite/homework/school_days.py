@@ -54,8 +54,10 @@ def refresh(session: Session, school_id: int, days: Iterable[date] | None = None
     # with its class-evenings (without it: a duplicate key, or a count that misses the other's save).
     # FOR NO KEY UPDATE, not FOR UPDATE: each save's inserts already hold KEY SHARE on the school row (the
     # foreign keys of class_day_load and data_version), which FOR UPDATE would wait on: a deadlock.
-    # SQLite's writers are serialised already (BEGIN IMMEDIATE), and no lock clause is sent there.
-    session.execute(select(SCHOOLS.c.id).where(SCHOOLS.c.id == school_id).with_for_update(key_share=True))
+    # SQLite's writers are serialised already (BEGIN IMMEDIATE): there the statement would lock nothing and
+    # is not sent (one statement less in every save's write lock, #12).
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(SCHOOLS.c.id).where(SCHOOLS.c.id == school_id).with_for_update(key_share=True))
     session.execute(delete(TABLE).where(*mine))
     session.execute(insert(TABLE).from_select(COLUMNS, _counted(*theirs)))
 

@@ -10,17 +10,32 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from sqlalchemy import and_, bindparam, insert, literal, or_, true, union_all
 from sqlmodel import Session, col, func, select
 
 from edulite.alerts import store as alerts
 from edulite.core import rules
+from edulite.core.calendar import SchoolCalendar, parse_day_kind
 from edulite.core.entry import MAX_SPREAD_DAYS, editable
 from edulite.core.scope import Scope
-from edulite.db import begin_writes
-from edulite.homework import budget, loads
+from edulite.db import begin_writes, check_writable
+from edulite.homework import budget, loads, summary
 from edulite.homework.input import MAX_REASON, HomeworkInput, InvalidHomework, Problem, check_dates, clean_reason
-from edulite.models import Assignment, HomeworkItem, HomeworkRevision, SchoolClass, Subject, utcnow
-from edulite.school.audit import audit
+from edulite.models import (
+    Assignment,
+    AuditEntry,
+    CalendarDay,
+    HomeworkItem,
+    HomeworkRevision,
+    NationalDay,
+    PolicyVersion,
+    School,
+    SchoolClass,
+    Subject,
+    utcnow,
+)
+from edulite.school import versions
+from edulite.school.audit import audit, entry_values
 
 # A retried save (the answer to the first tap was lost on a weak connection) must not log it twice.
 RETRY_WINDOW = timedelta(minutes=10)
@@ -59,7 +74,11 @@ def _item(session: Session, scope: Scope, item_id: int) -> tuple[HomeworkItem, S
 
 def snapshot(session: Session, item: HomeworkItem) -> dict:
     subject = session.get(Subject, item.subject_id)
-    return {"subject": subject.name if subject else "", "subject_id": item.subject_id,
+    return _snapshot(subject.name if subject else "", item)
+
+
+def _snapshot(subject: str, item: HomeworkItem) -> dict:
+    return {"subject": subject, "subject_id": item.subject_id,
             "description": item.description, "kind": item.kind, "required": item.required,
             "location": item.location, "minutes": item.minutes, "set_date": item.set_date.isoformat(),
             "due_date": item.due_date.isoformat() if item.due_date else None,
@@ -141,18 +160,80 @@ def _same_entry_just_saved(session: Session, scope: Scope, data: HomeworkInput) 
     return session.exec(query).first()
 
 
+ITEMS = HomeworkItem.__table__  # type: ignore[attr-defined]
+POLICIES = PolicyVersion.__table__  # type: ignore[attr-defined]
+CALENDAR = CalendarDay.__table__  # type: ignore[attr-defined]
+NATIONAL = NationalDay.__table__  # type: ignore[attr-defined]
+
+# What the budget and the retry check of an entry read of its class: the items on its evenings (how many,
+# the newest, the last change). Built once: a statement rebuilt per call costs SQLAlchemy more than
+# SQLite's work (#12).
+_ITEMS_STATE = (select(func.count(), func.max(ITEMS.c.id), func.max(ITEMS.c.updated_at))
+                .where(ITEMS.c.class_id == bindparam("class_id"), ITEMS.c.set_date <= bindparam("last"),
+                       ITEMS.c.set_date >= bindparam("earliest"), ITEMS.c.last_evening >= bindparam("first")))
+# Inside the write lock the same, and beside it the policy versions in force for the school (its own
+# and its district's): count and newest id, which tell a change since versions are only ever added.
+_POLICY_STATE = (select(func.count(), func.max(POLICIES.c.id))
+                 .where(or_(POLICIES.c.school_id == bindparam("school_id"),
+                            and_(POLICIES.c.school_id.is_(None), POLICIES.c.district_id == (
+                                select(School.__table__.c.district_id)  # type: ignore[attr-defined]
+                                .where(School.__table__.c.id == bindparam("school_id"))  # type: ignore[attr-defined]
+                                .scalar_subquery())))))
+_ITEMS_ROW, _POLICY_ROW = _ITEMS_STATE.subquery("items"), _POLICY_STATE.subquery("policies")
+_LOCKED_STATE = select(_ITEMS_ROW, _POLICY_ROW).select_from(_ITEMS_ROW.join(_POLICY_ROW, true()))
+# The calendar on the entry's evenings: the school's own days over the national ones (loads.school_calendar).
+_CALENDAR_DAYS = union_all(
+    select(literal(1), CALENDAR.c.day, CALENDAR.c.kind).where(
+        CALENDAR.c.school_id == bindparam("school_id"), CALENDAR.c.day >= bindparam("first"),
+        CALENDAR.c.day <= bindparam("last")),
+    select(literal(0), NATIONAL.c.day, NATIONAL.c.kind).where(
+        NATIONAL.c.day >= bindparam("first"), NATIONAL.c.day <= bindparam("last")))
+
+
+def _evening_params(klass: SchoolClass, data: HomeworkInput) -> dict:
+    days = rules.evenings(_candidate(data, "", None))
+    return {"class_id": klass.id, "school_id": klass.school_id, "first": days[0], "last": days[-1],
+            "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
+
+
 def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput) -> tuple:
     """What the budget and the retry check of an entry read: its class's items on its evenings (how many,
-    the newest, the last change), the policy and the calendar. Equal before and inside the write lock
-    means their verdicts still hold (ADR 0010)."""
-    days = rules.evenings(_candidate(data, "", None))
-    items = session.exec(
-        select(func.count(), func.max(HomeworkItem.id), func.max(HomeworkItem.updated_at))
-        .where(HomeworkItem.class_id == klass.id, HomeworkItem.set_date <= days[-1],
-               HomeworkItem.set_date >= days[0] - timedelta(days=MAX_SPREAD_DAYS),
-               HomeworkItem.last_evening >= days[0])).one()
-    return (tuple(items), loads.policy_in_force(session, school_id=klass.school_id, day=data.set_date),
-            loads.school_calendar(session, school_id=klass.school_id))
+    the newest, the last change), the policy versions and the calendar's kinds of those evenings. Equal
+    before and inside the write lock means their verdicts still hold (ADR 0010).
+
+    The calendar is compared on the entry's evenings only: they are the only days the checks, the
+    summaries and the alerts of the save ask it about.
+    """
+    params = _evening_params(klass, data)
+    items = tuple(session.execute(_ITEMS_STATE, params).one())
+    calendar = loads.school_calendar(session, school_id=klass.school_id)
+    return (items, loads.policy_fingerprint(session, school_id=klass.school_id),
+            _kinds(calendar, params["first"], params["last"]))
+
+
+def _kinds(calendar: SchoolCalendar, first: date, last: date) -> tuple:
+    return tuple(calendar.kind(first + timedelta(days=n)) for n in range((last - first).days + 1))
+
+
+def _evening_state_locked(session: Session, klass: SchoolClass, data: HomeworkInput) -> tuple:
+    """_evening_state read afresh inside the write lock, in two statements instead of the six that
+    reading the whole policy and calendar again takes."""
+    params = _evening_params(klass, data)
+    count, newest, changed, versions_count, versions_newest = session.execute(_LOCKED_STATE, params).one()
+    school: dict[date, object] = {}
+    national: dict[date, object] = {}
+    for own, day, kind in session.execute(_CALENDAR_DAYS, params).all():
+        (school if own else national)[day] = parse_day_kind(kind)
+    fresh = SchoolCalendar({**national, **school})  # type: ignore[dict-item]
+    return ((count, newest, changed), (versions_count, versions_newest),
+            _kinds(fresh, params["first"], params["last"]))
+
+
+def _no_homework_markers(session: Session, data: HomeworkInput) -> list[int]:
+    return list(session.exec(select(HomeworkItem.id).where(
+        HomeworkItem.class_id == data.class_id, HomeworkItem.subject_id == data.subject_id,
+        HomeworkItem.set_date == data.set_date, col(HomeworkItem.no_homework).is_(True),
+        col(HomeworkItem.withdrawn).is_(False))).all())
 
 
 def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: date,
@@ -164,6 +245,9 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     """
     klass = _class_for(session, scope, data.class_id, data.subject_id, lock=False)
     check_dates(data, today=today)
+    # Held for the whole save: the session keeps only weak references, and the budget and the
+    # snapshot both ask for it.
+    subject = session.get(Subject, data.subject_id)
     read = _evening_state(session, klass, data)
     # Before the budget: the meter would count the already-saved entry a second time and ask a
     # teacher whose answer was lost to confirm going over a cap they are not over.
@@ -172,23 +256,71 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
         session.rollback()
         return repeat
     stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
+    markers = _no_homework_markers(session, data)
+    kept = loads.kept_reads(session)
     if begin_writes(session):
         # Inside the lock: the permission again (and the class row lock on PostgreSQL), then what
         # another save of this class may have changed since; only then the checks run again.
         klass = _class_for(session, scope, data.class_id, data.subject_id)
-        if _evening_state(session, klass, data) != read:
+        now = _evening_state_locked(session, klass, data)
+        if now[1:] == read[1:]:
+            # Same policy versions, same calendar on the evenings: what was read before serves the
+            # checks, the summaries and the alerts of this transaction without reading it again.
+            loads.restore_reads(session, kept)
+        if now != read:
             repeat = _same_entry_just_saved(session, scope, data)
             if repeat is not None:
                 session.rollback()
                 return repeat
             stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
-    _drop_no_homework_marker(session, scope, data, klass)
-    item = HomeworkItem(class_id=data.class_id, subject_id=data.subject_id, teacher_id=scope.user_id,
-                        set_date=data.set_date, due_date=data.due_date, description=data.description,
-                        kind=data.kind, required=data.required, location=data.location, minutes=data.minutes,
-                        over_cap_reason=stored_reason)
-    last = rules.last_evening(data.set_date, data.due_date)
-    return _record(session, scope, item, "create", None, klass, (data.set_date, last))
+            markers = _no_homework_markers(session, data)
+    if markers:  # rare: "no homework" was published for this subject and evening
+        _drop_no_homework_marker(session, scope, data, klass)
+        session.flush()
+    return _create(session, scope, klass, subject.name if subject else "", data, stored_reason)
+
+
+_INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)
+_INSERT_REVISION = insert(HomeworkRevision.__table__)  # type: ignore[attr-defined]
+_INSERT_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+
+
+def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, data: HomeworkInput,
+            stored_reason: str | None) -> HomeworkItem:
+    """The write half of a new entry in Core statements: the item, its class-evening summaries, the
+    school's data version, its first revision, the audit entry and its alerts; then commit.
+
+    What the ORM's flush hooks do for other writes (edulite.homework.summary, edulite.school.versions) is
+    called here directly: the unit of work cost more CPU in the write lock than the writing (#12).
+    """
+    check_writable(session)
+    now = utcnow()
+    values = {"class_id": data.class_id, "subject_id": data.subject_id, "teacher_id": scope.user_id,
+              "set_date": data.set_date, "due_date": data.due_date,
+              "last_evening": rules.last_evening(data.set_date, data.due_date), "description": data.description,
+              "kind": data.kind, "required": data.required, "location": data.location, "minutes": data.minutes,
+              "no_homework": False, "graded": False, "withdrawn": False, "over_cap_reason": stored_reason,
+              "version": 1, "created_at": now, "updated_at": now}
+    item_id = session.execute(_INSERT_ITEM, values).scalar_one()
+    item = HomeworkItem(id=item_id, **values)  # not added to the session: what the caller reads back
+    days = summary.item_days(data.set_date, data.due_date)
+    rows = summary.refresh(session, {klass.id: days}, classes={klass.id: (klass.school_id, klass.grade)})
+    versions.bump(session, {klass.school_id})
+    after = _snapshot(subject, item)
+    session.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",
+                                       "changed_by": scope.user_id, "changed_at": now,
+                                       "snapshot": json.dumps(after, ensure_ascii=False)})
+    trail = [entry_values(user_id=scope.user_id, school_id=klass.school_id, action="homework_create",
+                          entity="homework_item", entity_id=item_id, after=after)]
+    found = [rules.Item(item_id, klass.id, "", data.kind, True, data.location, 0, data.set_date,
+                        description=data.description)]
+    _result, raised = alerts.recompute_evenings(
+        session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade, active=klass.active,
+        rows={row.day: row for row in rows.get(klass.id, [])}, start=min(days), end=max(days) + timedelta(days=1),
+        items=found, actor_id=scope.user_id, cause="homework")
+    session.execute(_INSERT_AUDIT, trail + raised)
+    session.commit()
+    return item
 
 
 def edit_homework(session: Session, *, scope: Scope, item_id: int, data: HomeworkInput, today: date,

@@ -128,13 +128,20 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
                     periods=loads.policy_periods(session, school_id=school_id, start=first, end=end))
 
 
-def refresh(session: Session, touched: dict[int, set[date]]) -> None:
-    """Recompute the rows of each class's touched evenings from its items, in the session's transaction."""
-    classes = _classes(session, touched) if touched else {}
+def refresh(session: Session, touched: dict[int, set[date]],
+            classes: dict[int, tuple[int, int]] | None = None) -> dict[int, list[Row]]:
+    """Recompute the rows of each class's touched evenings from its items, in the session's transaction.
+
+    classes: each class's (school, grade) when the caller has just read them (the teacher's save).
+    Returns the rows written, per class (the save judges its alerts from them).
+    """
+    if classes is None:
+        classes = _classes(session, touched) if touched else {}
+    written: dict[int, list[Row]] = {}
     for class_id, days in sorted(touched.items()):
         if class_id not in classes or not days:
             continue
-        rows = compute(session, class_id, days, *classes[class_id])
+        rows = written[class_id] = compute(session, class_id, days, *classes[class_id])
         session.execute(delete(TABLE).where(TABLE.c.class_id == class_id, TABLE.c.day.in_(sorted(days))))
         if rows:
             session.execute(insert(TABLE), [r.__dict__ for r in rows])
@@ -144,6 +151,7 @@ def refresh(session: Session, touched: dict[int, set[date]]) -> None:
             school_days_touched.setdefault(classes[class_id][0], set()).update(days)
     for school_id, days in sorted(school_days_touched.items()):
         school_days.refresh(session, school_id, days)
+    return written
 
 
 def recap(session: Session, *, school_id: int, start: date, end: date | None = None,

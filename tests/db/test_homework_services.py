@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import func, select
 
+from edulite.alerts import store as alerts_store
 from edulite.core.scope import Scope
 from edulite.db import session_scope
 from edulite.homework import service as homework
@@ -115,3 +116,49 @@ def test_a_grade_leader_sees_the_history_of_their_grade(any_app, any_world):
         assert item_history(s, item_id=item.id, scope=same_school_leader)
         assert not item_history(s, item_id=item.id, scope=Scope(leader.user_id, "teacher", any_world.school.id,
                                                                  None, lead_grade=7))
+
+
+def _nothing_left_to_judge(app, school_id) -> None:
+    """A full recomputation of the school's homework alerts finds nothing to change: the save's own,
+    limited to the rules its entry can change (#12), left every stored alert as the full one would."""
+    with session_scope(app) as s:
+        result = alerts_store.recompute(s, school_id=school_id, start=DAY - timedelta(days=7),
+                                        end=DAY + timedelta(days=14))
+        assert result == alerts_store.RecomputeResult(0, 0, 0, 0)
+        s.rollback()
+
+
+def test_a_saves_alerts_live_as_a_full_recomputation_would_have_them(any_app, any_world):
+    teacher, colleague = scope_of(any_world.teacher), scope_of(any_world.colleague)
+    school_id = any_world.school.id
+    with session_scope(any_app) as s:
+        homework.log_homework(s, scope=colleague, today=DAY, confirm_over=True, reason="家校共育", data=maths(
+            any_world, subject_id=any_world.chinese.id, minutes=50, description="请家长检查签字"))
+    _nothing_left_to_judge(any_app, school_id)
+    with session_scope(any_app) as s:  # over the cap: raised
+        first = homework.log_homework(s, scope=teacher, data=maths(any_world), today=DAY, confirm_over=True,
+                                      reason="复习")
+        alert = s.exec(select(Alert).where(Alert.rule_id == "R-HW-02")).one()
+        alert.state = "acknowledged"
+        s.add(alert)
+    _nothing_left_to_judge(any_app, school_id)
+    with session_scope(any_app) as s:  # worse: reopened, with the new figure
+        homework.log_homework(s, scope=teacher, today=DAY, confirm_over=True, reason="复习", data=maths(
+            any_world, minutes=5, description="口算", due_date=DAY + timedelta(days=3)))
+        alert = s.exec(select(Alert).where(Alert.rule_id == "R-HW-02")).one()
+        assert (alert.state, alert.figure, alert.current) == ("open", "72", True)
+    _nothing_left_to_judge(any_app, school_id)
+    with session_scope(any_app) as s:  # under the cap again: cleared (the ORM path of a withdrawal)
+        homework.withdraw_homework(s, scope=teacher, item_id=first.id, today=DAY)
+    with session_scope(any_app) as s:  # over again by a new entry: raised again, the same alert
+        homework.log_homework(s, scope=teacher, data=maths(any_world, description="练习册第4页"), today=DAY,
+                              confirm_over=True, reason="复习")
+        again = s.exec(select(Alert).where(Alert.rule_id == "R-HW-02")).one()
+        assert (again.id, again.current, again.cleared_cause) == (alert.id, True, "homework")
+        life = s.exec(select(AuditEntry.action, AuditEntry.user_id).where(
+            AuditEntry.entity == "alert", AuditEntry.entity_id == alert.id).order_by(AuditEntry.id)).all()
+        assert life == [("alert_raised", any_world.teacher.id), ("alert_cleared", any_world.teacher.id),
+                        ("alert_raised_again", any_world.teacher.id)]
+        wording = s.exec(select(Alert).where(Alert.rule_id == "R-HW-06")).one()
+        assert wording.current and wording.class_id == any_world.class3.id
+    _nothing_left_to_judge(any_app, school_id)

@@ -8,7 +8,7 @@ class's alerts in the same transaction and commits.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import and_, bindparam, insert, literal, or_, true, union_all
 from sqlmodel import Session, col, func, select
@@ -114,11 +114,14 @@ def _candidate(data: HomeworkInput, subject: str, item_id: int | None) -> rules.
 
 
 def _check_budget(session: Session, klass: SchoolClass, data: HomeworkInput, item_id: int | None,
-                  confirm_over: bool, reason: str | None) -> str | None:
-    """Re-check the meter on the server; return the reason to store, or raise InvalidHomework."""
+                  confirm_over: bool, reason: str | None, items: list[rules.Item] | None = None) -> str | None:
+    """Re-check the meter on the server; return the reason to store, or raise InvalidHomework.
+
+    items: the class's items on the entry's evenings when the caller has read them (budget.class_items).
+    """
     subject = session.get(Subject, data.subject_id)
     found = budget.check(session, school_id=klass.school_id, grade=klass.grade,
-                         candidate=_candidate(data, subject.name, item_id), replacing_id=item_id)
+                         candidate=_candidate(data, subject.name, item_id), replacing_id=item_id, items=items)
     if found.blocked:
         raise InvalidHomework.one("form", "banned" if found.banned else "blocked")
     if not found.needs_confirmation:
@@ -196,7 +199,61 @@ def _evening_params(klass: SchoolClass, data: HomeworkInput) -> dict:
             "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
 
 
-def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput) -> tuple:
+SUBJECTS = Subject.__table__  # type: ignore[attr-defined]
+# Every item of the class with an evening among the entry's, withdrawn ones too: one statement serves the
+# fingerprint, the retry check, the budget, the "no homework" markers and the class-evening summaries.
+_EVENING_ITEMS = (select(ITEMS.c.id, ITEMS.c.subject_id, SUBJECTS.c.name, ITEMS.c.teacher_id, ITEMS.c.kind,
+                         ITEMS.c.required, ITEMS.c.location, ITEMS.c.minutes, ITEMS.c.set_date, ITEMS.c.due_date,
+                         ITEMS.c.description, ITEMS.c.no_homework, ITEMS.c.graded, ITEMS.c.withdrawn,
+                         ITEMS.c.version, ITEMS.c.created_at, ITEMS.c.updated_at)
+                  .join(SUBJECTS, SUBJECTS.c.id == ITEMS.c.subject_id)
+                  .where(ITEMS.c.class_id == bindparam("class_id"), ITEMS.c.set_date <= bindparam("last"),
+                         ITEMS.c.set_date >= bindparam("earliest"), ITEMS.c.last_evening >= bindparam("first")))
+
+
+class _Evening:
+    """The class's items on an entry's evenings, read once, and what each check of the save wants of them.
+
+    Inside the write lock they are trusted only while _ITEMS_STATE gives the same count, newest id and
+    last change: every write of an item inserts it or sets its updated_at (ADR 0010).
+    """
+
+    def __init__(self, session: Session, klass: SchoolClass, data: HomeworkInput):
+        self.params = _evening_params(klass, data)
+        self.rows = session.execute(_EVENING_ITEMS, self.params).all()
+        self.state = (len(self.rows), max((r.id for r in self.rows), default=None),
+                      max((r.updated_at for r in self.rows), default=None))
+
+    def budget_items(self) -> list[rules.Item]:
+        """What budget.class_items reads: live items with minutes, their subject's name and text."""
+        return [rules.Item(r.id, self.params["class_id"], r.name, r.kind, bool(r.required), r.location, r.minutes,
+                           r.set_date, r.due_date, r.description or "")
+                for r in self.rows if not r.withdrawn and not r.no_homework]
+
+    def same_entry(self, scope: Scope, data: HomeworkInput) -> int | None:
+        """_same_entry_just_saved over the rows read (the same entry has the same evenings)."""
+        since = utcnow() - RETRY_WINDOW
+        for r in self.rows:
+            created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)
+            if (r.subject_id == data.subject_id and r.teacher_id == scope.user_id and not r.withdrawn
+                    and created >= since and r.version == 1 and bool(r.no_homework) == data.no_homework
+                    and all(getattr(r, name) == getattr(data, name) for name in FIELDS)):
+                return r.id
+        return None
+
+    def markers(self, data: HomeworkInput) -> list[int]:
+        """Live "no homework" items of the entry's subject and day (_drop_no_homework_marker withdraws them)."""
+        return [r.id for r in self.rows if r.no_homework and not r.withdrawn and r.subject_id == data.subject_id
+                and r.set_date == data.set_date]
+
+    def live(self) -> list[tuple]:
+        """The live items in the form summary.compute reads them."""
+        return [(r.id, r.name, r.kind, r.required, r.location, r.minutes, r.set_date, r.due_date, r.no_homework,
+                 r.graded) for r in self.rows if not r.withdrawn]
+
+
+def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput,
+                   evening: _Evening | None = None) -> tuple:
     """What the budget and the retry check of an entry read: its class's items on its evenings (how many,
     the newest, the last change), the policy versions and the calendar's kinds of those evenings. Equal
     before and inside the write lock means their verdicts still hold (ADR 0010).
@@ -205,7 +262,7 @@ def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput) ->
     summaries and the alerts of the save ask it about.
     """
     params = _evening_params(klass, data)
-    items = tuple(session.execute(_ITEMS_STATE, params).one())
+    items = evening.state if evening is not None else tuple(session.execute(_ITEMS_STATE, params).one())
     calendar = loads.school_calendar(session, school_id=klass.school_id)
     return (items, loads.policy_fingerprint(session, school_id=klass.school_id),
             _kinds(calendar, params["first"], params["last"]))
@@ -229,13 +286,6 @@ def _evening_state_locked(session: Session, klass: SchoolClass, data: HomeworkIn
             _kinds(fresh, params["first"], params["last"]))
 
 
-def _no_homework_markers(session: Session, data: HomeworkInput) -> list[int]:
-    return list(session.exec(select(HomeworkItem.id).where(
-        HomeworkItem.class_id == data.class_id, HomeworkItem.subject_id == data.subject_id,
-        HomeworkItem.set_date == data.set_date, col(HomeworkItem.no_homework).is_(True),
-        col(HomeworkItem.withdrawn).is_(False))).all())
-
-
 def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: date,
                  confirm_over: bool = False, reason: str | None = None) -> HomeworkItem:
     """Save a new entry; over a cap only with confirmation and a reason (never in "block" mode).
@@ -248,15 +298,15 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     # Held for the whole save: the session keeps only weak references, and the budget and the
     # snapshot both ask for it.
     subject = session.get(Subject, data.subject_id)
-    read = _evening_state(session, klass, data)
+    evening = _Evening(session, klass, data)
+    read = _evening_state(session, klass, data, evening)
     # Before the budget: the meter would count the already-saved entry a second time and ask a
     # teacher whose answer was lost to confirm going over a cap they are not over.
-    repeat = _same_entry_just_saved(session, scope, data)
+    repeat = evening.same_entry(scope, data)
     if repeat is not None:
         session.rollback()
-        return repeat
-    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
-    markers = _no_homework_markers(session, data)
+        return session.get(HomeworkItem, repeat)
+    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason, items=evening.budget_items())
     kept = loads.kept_reads(session)
     if begin_writes(session):
         # Inside the lock: the permission again (and the class row lock on PostgreSQL), then what
@@ -268,16 +318,19 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
             # checks, the summaries and the alerts of this transaction without reading it again.
             loads.restore_reads(session, kept)
         if now != read:
-            repeat = _same_entry_just_saved(session, scope, data)
+            evening = _Evening(session, klass, data)
+            repeat = evening.same_entry(scope, data)
             if repeat is not None:
                 session.rollback()
-                return repeat
-            stored_reason = _check_budget(session, klass, data, None, confirm_over, reason)
-            markers = _no_homework_markers(session, data)
-    if markers:  # rare: "no homework" was published for this subject and evening
+                return session.get(HomeworkItem, repeat)
+            stored_reason = _check_budget(session, klass, data, None, confirm_over, reason,
+                                          items=evening.budget_items())
+    live: list[tuple] | None = evening.live()
+    if evening.markers(data):  # rare: "no homework" was published for this subject and evening
         _drop_no_homework_marker(session, scope, data, klass)
         session.flush()
-    return _create(session, scope, klass, subject.name if subject else "", data, stored_reason)
+        live = None  # the summaries read the items again
+    return _create(session, scope, klass, subject.name if subject else "", data, stored_reason, live)
 
 
 _INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)
@@ -286,7 +339,7 @@ _INSERT_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 
 
 def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, data: HomeworkInput,
-            stored_reason: str | None) -> HomeworkItem:
+            stored_reason: str | None, live: list[tuple] | None = None) -> HomeworkItem:
     """The write half of a new entry in Core statements: the item, its class-evening summaries, the
     school's data version, its first revision, the audit entry and its alerts; then commit.
 
@@ -304,7 +357,10 @@ def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, da
     item_id = session.execute(_INSERT_ITEM, values).scalar_one()
     item = HomeworkItem(id=item_id, **values)  # not added to the session: what the caller reads back
     days = summary.item_days(data.set_date, data.due_date)
-    rows = summary.refresh(session, {klass.id: days}, classes={klass.id: (klass.school_id, klass.grade)})
+    found = None if live is None else {klass.id: [*live, (item_id, subject, data.kind, data.required, data.location,
+                                                        data.minutes, data.set_date, data.due_date, False, False)]}
+    rows = summary.refresh(session, {klass.id: days}, classes={klass.id: (klass.school_id, klass.grade)},
+                           found=found)
     versions.bump(session, {klass.school_id})
     after = _snapshot(subject, item)
     session.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",

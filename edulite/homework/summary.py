@@ -106,10 +106,15 @@ def _classes(session: Session, class_ids) -> dict[int, tuple[int, int]]:
         .where(SchoolClass.id.in_(list(class_ids)))).all()}
 
 
-def compute(session: Session, class_id: int, days: set[date], school_id: int, grade: int) -> list[Row]:
-    """The rows one class's days should have, from its live items (one SELECT of the items)."""
+def compute(session: Session, class_id: int, days: set[date], school_id: int, grade: int,
+            found: list | None = None) -> list[Row]:
+    """The rows one class's days should have, from its live items (one SELECT of the items).
+
+    found: those items' rows when the caller has just read them (the teacher's save, within its write
+    lock: every live item of the class with an evening in [min(days) - MAX_SPREAD_DAYS, max(days)]).
+    """
     first, last = min(days), max(days)
-    found = session.execute(
+    found = found if found is not None else session.execute(
         select(HomeworkItem.id, Subject.name, HomeworkItem.kind, HomeworkItem.required, HomeworkItem.location,
                HomeworkItem.minutes, HomeworkItem.set_date, HomeworkItem.due_date, HomeworkItem.no_homework,
                HomeworkItem.graded)
@@ -129,10 +134,12 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
 
 
 def refresh(session: Session, touched: dict[int, set[date]],
-            classes: dict[int, tuple[int, int]] | None = None) -> dict[int, list[Row]]:
+            classes: dict[int, tuple[int, int]] | None = None,
+            found: dict[int, list] | None = None) -> dict[int, list[Row]]:
     """Recompute the rows of each class's touched evenings from its items, in the session's transaction.
 
-    classes: each class's (school, grade) when the caller has just read them (the teacher's save).
+    classes: each class's (school, grade) when the caller has just read them (the teacher's save); found:
+    its items' rows likewise (compute).
     Returns the rows written, per class (the save judges its alerts from them).
     """
     if classes is None:
@@ -141,7 +148,8 @@ def refresh(session: Session, touched: dict[int, set[date]],
     for class_id, days in sorted(touched.items()):
         if class_id not in classes or not days:
             continue
-        rows = written[class_id] = compute(session, class_id, days, *classes[class_id])
+        rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
+                                           found=(found or {}).get(class_id))
         session.execute(delete(TABLE).where(TABLE.c.class_id == class_id, TABLE.c.day.in_(sorted(days))))
         if rows:
             session.execute(insert(TABLE), [r.__dict__ for r in rows])

@@ -162,3 +162,20 @@ def test_a_saves_alerts_live_as_a_full_recomputation_would_have_them(any_app, an
         wording = s.exec(select(Alert).where(Alert.rule_id == "R-HW-06")).one()
         assert wording.current and wording.class_id == any_world.class3.id
     _nothing_left_to_judge(any_app, school_id)
+
+
+def test_the_same_entry_is_one_retried_save_for_ten_minutes_and_a_new_entry_after(any_app, any_world):
+    # The retry check judges the rows the save read once (#12): the stored time is compared in UTC on
+    # both databases (SQLite hands it back without its zone).
+    teacher = scope_of(any_world.teacher)
+    with session_scope(any_app) as s:
+        first = homework.log_homework(s, scope=teacher, data=maths(any_world), today=DAY)
+    with session_scope(any_app) as s:
+        again = homework.log_homework(s, scope=teacher, data=maths(any_world), today=DAY)
+        assert again.id == first.id and count(s, HomeworkItem) == 1
+        stored = s.get(HomeworkItem, first.id)
+        stored.created_at = stored.created_at - timedelta(minutes=11)
+        s.add(stored)
+    with session_scope(any_app) as s:
+        later = homework.log_homework(s, scope=teacher, data=maths(any_world), today=DAY)
+        assert later.id != first.id and count(s, HomeworkItem) == 2

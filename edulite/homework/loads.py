@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
@@ -82,9 +83,20 @@ def policy_fingerprint(session: Session, *, school_id: int) -> tuple[int, int | 
     return len(district) + len(own), max(ids, default=None)
 
 
+# Statements built once with bound parameters (#12): every save and page asks for these, and building a
+# statement per call cost SQLAlchemy more than SQLite spent running it.
+_SCHOOL_DAYS = select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == bindparam("school_id"))
+_NATIONAL_DAYS = select(NationalDay.day, NationalDay.kind)
+_DISTRICT_VERSIONS = (select(PolicyVersion).where(PolicyVersion.district_id == bindparam("district_id"),
+                                                  col(PolicyVersion.school_id).is_(None))
+                      .order_by(PolicyVersion.effective_from, PolicyVersion.id))
+_SCHOOL_VERSIONS = (select(PolicyVersion).where(PolicyVersion.school_id == bindparam("school_id"))
+                    .order_by(PolicyVersion.effective_from, PolicyVersion.id))
+
+
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
     def build() -> SchoolCalendar:
-        rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
+        rows = session.exec(_SCHOOL_DAYS, params={"school_id": school_id}).all()  # type: ignore[call-overload]
         # The national holidays and 调休 days first, the school's own days over them (#14).
         return SchoolCalendar({**national_calendar(session), **{day: parse_day_kind(kind) for day, kind in rows}})
 
@@ -94,20 +106,18 @@ def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
 def national_calendar(session: Session) -> dict[date, DayKind]:
     """The statutory holidays and adjusted working days (national_day), read once per transaction."""
     return _memo(session, ("national",), lambda: {day: parse_day_kind(kind) for day, kind in session.exec(
-        select(NationalDay.day, NationalDay.kind)).all()})
+        _NATIONAL_DAYS).all()})
 
 
 def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:
     return _memo(session, ("district-policies", district_id), lambda: list(session.exec(
-        select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None))
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
+        _DISTRICT_VERSIONS, params={"district_id": district_id}).all()))  # type: ignore[call-overload]
 
 
 def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
     school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
     own = _memo(session, ("school-policies", school_id), lambda: list(session.exec(
-        select(PolicyVersion).where(PolicyVersion.school_id == school_id)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
+        _SCHOOL_VERSIONS, params={"school_id": school_id}).all()))  # type: ignore[call-overload]
     return _district_versions(session, school.district_id), own
 
 

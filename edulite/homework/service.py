@@ -50,16 +50,21 @@ class NotFound(LookupError):
     pass
 
 
+# Built once (#12): the permission is asked twice by every save, and building the statement cost more
+# than running it.
+_CLASS_FOR = (select(SchoolClass).join(Assignment, Assignment.class_id == SchoolClass.id)
+              .where(SchoolClass.id == bindparam("class_id"), SchoolClass.school_id == bindparam("school_id"),
+                     Assignment.subject_id == bindparam("subject_id"), Assignment.teacher_id == bindparam("user_id")))
+# Two teachers saving for one class at once must each see the other's minutes (PostgreSQL).
+# populate_existing: a class read before the lock (ADR 0010) is read again, not served stale.
+_CLASS_FOR_UPDATE = _CLASS_FOR.with_for_update(of=SchoolClass).execution_options(populate_existing=True)
+
+
 def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int, *,
                lock: bool = True) -> SchoolClass:
-    query = (select(SchoolClass).join(Assignment, Assignment.class_id == SchoolClass.id)
-             .where(SchoolClass.id == class_id, SchoolClass.school_id == scope.school_id,
-                    Assignment.subject_id == subject_id, Assignment.teacher_id == scope.user_id))
-    if lock:
-        # Two teachers saving for one class at once must each see the other's minutes (PostgreSQL).
-        # populate_existing: a class read before the lock (ADR 0010) is read again, not served stale.
-        query = query.with_for_update(of=SchoolClass).execution_options(populate_existing=True)
-    klass = session.exec(query).first()
+    klass = session.exec(_CLASS_FOR_UPDATE if lock else _CLASS_FOR,  # type: ignore[call-overload]
+                         params={"class_id": class_id, "school_id": scope.school_id, "subject_id": subject_id,
+                                 "user_id": scope.user_id}).first()
     if scope.role != "teacher" or klass is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")
     return klass

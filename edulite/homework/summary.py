@@ -133,6 +133,12 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
                     periods=loads.policy_periods(session, school_id=school_id, start=first, end=end))
 
 
+# Built once: a save refreshes its evenings with these (#12).
+_DELETE_DAYS = delete(TABLE).where(TABLE.c.class_id == bindparam("class_id"),
+                                   TABLE.c.day.in_(bindparam("days", expanding=True)))
+_INSERT = insert(TABLE)
+
+
 def refresh(session: Session, touched: dict[int, set[date]],
             classes: dict[int, tuple[int, int]] | None = None,
             found: dict[int, list] | None = None) -> dict[int, list[Row]]:
@@ -150,9 +156,9 @@ def refresh(session: Session, touched: dict[int, set[date]],
             continue
         rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
                                            found=(found or {}).get(class_id))
-        session.execute(delete(TABLE).where(TABLE.c.class_id == class_id, TABLE.c.day.in_(sorted(days))))
+        session.execute(_DELETE_DAYS, {"class_id": class_id, "days": sorted(days)})
         if rows:
-            session.execute(insert(TABLE), [r.__dict__ for r in rows])
+            session.execute(_INSERT, [r.__dict__ for r in rows])
     school_days_touched: dict[int, set[date]] = {}
     for class_id, days in touched.items():
         if class_id in classes:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, timedelta
 
-from sqlalchemy import and_, bindparam, insert, literal, or_, true, union_all
+from sqlalchemy import String, and_, bindparam, cast, insert, or_, true
 from sqlmodel import Session, col, func, select
 
 from edulite.alerts import store as alerts
 from edulite.core import rules
-from edulite.core.calendar import SchoolCalendar, parse_day_kind
+from edulite.core.calendar import DayKind, SchoolCalendar, parse_day_kind
 from edulite.core.entry import MAX_SPREAD_DAYS, editable
 from edulite.core.scope import Scope
 from edulite.db import begin_writes, check_writable
@@ -187,15 +187,26 @@ _POLICY_STATE = (select(func.count(), func.max(POLICIES.c.id))
                                 select(School.__table__.c.district_id)  # type: ignore[attr-defined]
                                 .where(School.__table__.c.id == bindparam("school_id"))  # type: ignore[attr-defined]
                                 .scalar_subquery())))))
-_ITEMS_ROW, _POLICY_ROW = _ITEMS_STATE.subquery("items"), _POLICY_STATE.subquery("policies")
-_LOCKED_STATE = select(_ITEMS_ROW, _POLICY_ROW).select_from(_ITEMS_ROW.join(_POLICY_ROW, true()))
-# The calendar on the entry's evenings: the school's own days over the national ones (loads.school_calendar).
-_CALENDAR_DAYS = union_all(
-    select(literal(1), CALENDAR.c.day, CALENDAR.c.kind).where(
-        CALENDAR.c.school_id == bindparam("school_id"), CALENDAR.c.day >= bindparam("first"),
-        CALENDAR.c.day <= bindparam("last")),
-    select(literal(0), NATIONAL.c.day, NATIONAL.c.kind).where(
-        NATIONAL.c.day >= bindparam("first"), NATIONAL.c.day <= bindparam("last")))
+# The calendar on the entry's evenings, "day:kind" joined, the school's own days and the national ones
+# (loads.school_calendar lays the first over the second).
+_CALENDAR_STATE = select(func.aggregate_strings(cast(CALENDAR.c.day, String) + ":" + CALENDAR.c.kind, ",")).where(
+    CALENDAR.c.school_id == bindparam("school_id"), CALENDAR.c.day >= bindparam("first"),
+    CALENDAR.c.day <= bindparam("last"))
+_NATIONAL_STATE = select(func.aggregate_strings(cast(NATIONAL.c.day, String) + ":" + NATIONAL.c.kind, ",")).where(
+    NATIONAL.c.day >= bindparam("first"), NATIONAL.c.day <= bindparam("last"))
+_STATES = [_ITEMS_STATE.subquery("items"), _POLICY_STATE.subquery("policies"), _CALENDAR_STATE.subquery("own_days"),
+           _NATIONAL_STATE.subquery("national_days")]
+# Inside the write lock, one statement: the permission with the class row (locked on PostgreSQL, so two
+# saves of one class serialise; populate_existing: the class read before the lock is read again), and
+# everything the read half's verdicts rest on (ADR 0010).
+_LOCKED_STATE = (select(SchoolClass, *[c for state in _STATES for c in state.c])
+                 .join(Assignment, Assignment.class_id == SchoolClass.id)
+                 .join(_STATES[0], true()).join(_STATES[1], true()).join(_STATES[2], true())
+                 .join(_STATES[3], true())
+                 .where(SchoolClass.id == bindparam("class_id"), SchoolClass.school_id == bindparam("school_id"),
+                        Assignment.subject_id == bindparam("subject_id"),
+                        Assignment.teacher_id == bindparam("user_id"))
+                 .with_for_update(of=SchoolClass).execution_options(populate_existing=True))
 
 
 def _evening_params(klass: SchoolClass, data: HomeworkInput) -> dict:
@@ -277,18 +288,24 @@ def _kinds(calendar: SchoolCalendar, first: date, last: date) -> tuple:
     return tuple(calendar.kind(first + timedelta(days=n)) for n in range((last - first).days + 1))
 
 
-def _evening_state_locked(session: Session, klass: SchoolClass, data: HomeworkInput) -> tuple:
-    """_evening_state read afresh inside the write lock, in two statements instead of the six that
-    reading the whole policy and calendar again takes."""
-    params = _evening_params(klass, data)
-    count, newest, changed, versions_count, versions_newest = session.execute(_LOCKED_STATE, params).one()
-    school: dict[date, object] = {}
-    national: dict[date, object] = {}
-    for own, day, kind in session.execute(_CALENDAR_DAYS, params).all():
-        (school if own else national)[day] = parse_day_kind(kind)
-    fresh = SchoolCalendar({**national, **school})  # type: ignore[dict-item]
-    return ((count, newest, changed), (versions_count, versions_newest),
-            _kinds(fresh, params["first"], params["last"]))
+def _locked_state(session: Session, scope: Scope, data: HomeworkInput) -> tuple[SchoolClass, tuple]:
+    """The permission again and _evening_state read afresh inside the write lock, in one statement
+    instead of the eight that checking the class and reading the whole policy and calendar again took."""
+    days = rules.evenings(_candidate(data, "", None))
+    params = {"class_id": data.class_id, "school_id": scope.school_id, "subject_id": data.subject_id,
+              "user_id": scope.user_id, "first": days[0], "last": days[-1],
+              "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
+    found = session.execute(_LOCKED_STATE, params).first()
+    if scope.role != "teacher" or found is None:
+        raise Forbidden(f"user {scope.user_id} does not teach subject {data.subject_id} in class {data.class_id}")
+    klass, count, newest, changed, versions_count, versions_newest, own, national = found
+    fresh = SchoolCalendar({**_days(national), **_days(own)})
+    return klass, ((count, newest, changed), (versions_count, versions_newest), _kinds(fresh, days[0], days[-1]))
+
+
+def _days(joined: str | None) -> dict[date, DayKind]:
+    pairs = (text.split(":", 1) for text in (joined or "").split(",") if text)
+    return {date.fromisoformat(day[:10]): parse_day_kind(kind) for day, kind in pairs}
 
 
 def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: date,
@@ -316,8 +333,7 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     if begin_writes(session):
         # Inside the lock: the permission again (and the class row lock on PostgreSQL), then what
         # another save of this class may have changed since; only then the checks run again.
-        klass = _class_for(session, scope, data.class_id, data.subject_id)
-        now = _evening_state_locked(session, klass, data)
+        klass, now = _locked_state(session, scope, data)
         if now[1:] == read[1:]:
             # Same policy versions, same calendar on the evenings: what was read before serves the
             # checks, the summaries and the alerts of this transaction without reading it again.

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam, literal, or_, union_all
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
@@ -90,15 +90,31 @@ _NATIONAL_DAYS = select(NationalDay.day, NationalDay.kind)
 _DISTRICT_VERSIONS = (select(PolicyVersion).where(PolicyVersion.district_id == bindparam("district_id"),
                                                   col(PolicyVersion.school_id).is_(None))
                       .order_by(PolicyVersion.effective_from, PolicyVersion.id))
-_SCHOOL_VERSIONS = (select(PolicyVersion).where(PolicyVersion.school_id == bindparam("school_id"))
-                    .order_by(PolicyVersion.effective_from, PolicyVersion.id))
+# The school's own days (1) and the national ones (0) in one statement, when neither was read yet.
+_BOTH_DAYS = union_all(
+    select(literal(1), CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == bindparam("school_id")),
+    select(literal(0), NationalDay.day, NationalDay.kind))
+# A school's policy versions and its district's, in one statement (versions are few).
+_ALL_VERSIONS = (select(PolicyVersion).where(or_(
+    PolicyVersion.school_id == bindparam("school_id"),
+    and_(col(PolicyVersion.school_id).is_(None), PolicyVersion.district_id == select(School.district_id).where(
+        School.id == bindparam("school_id")).scalar_subquery())))
+    .order_by(PolicyVersion.effective_from, PolicyVersion.id))
 
 
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
     def build() -> SchoolCalendar:
-        rows = session.exec(_SCHOOL_DAYS, params={"school_id": school_id}).all()  # type: ignore[call-overload]
+        if ("national",) in session.info.get(MEMO, {}):
+            rows = session.exec(_SCHOOL_DAYS, params={"school_id": school_id}).all()  # type: ignore[call-overload]
+            own = {day: parse_day_kind(kind) for day, kind in rows}
+        else:
+            national: dict[date, DayKind] = {}
+            own = {}
+            for mine, day, kind in session.execute(_BOTH_DAYS, {"school_id": school_id}).all():
+                (own if mine else national)[day] = parse_day_kind(kind)
+            _memo(session, ("national",), lambda: national)
         # The national holidays and 调休 days first, the school's own days over them (#14).
-        return SchoolCalendar({**national_calendar(session), **{day: parse_day_kind(kind) for day, kind in rows}})
+        return SchoolCalendar({**national_calendar(session), **own})
 
     return _memo(session, ("calendar", school_id), build)
 
@@ -115,10 +131,12 @@ def _district_versions(session: Session, district_id: int) -> list[PolicyVersion
 
 
 def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
-    school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
-    own = _memo(session, ("school-policies", school_id), lambda: list(session.exec(
-        _SCHOOL_VERSIONS, params={"school_id": school_id}).all()))  # type: ignore[call-overload]
-    return _district_versions(session, school.district_id), own
+    """The district's versions and the school's own, oldest first, read in one statement."""
+    def build() -> tuple[list[PolicyVersion], list[PolicyVersion]]:
+        found = list(session.exec(_ALL_VERSIONS, params={"school_id": school_id}).all())  # type: ignore[call-overload]
+        return [v for v in found if v.school_id is None], [v for v in found if v.school_id is not None]
+
+    return _memo(session, ("policies", school_id), build)
 
 
 def _latest(versions: list[PolicyVersion], day: date) -> dict:

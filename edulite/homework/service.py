@@ -70,6 +70,18 @@ def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int, *
     return klass
 
 
+_CLASS_AND_SUBJECT = _CLASS_FOR.add_columns(Subject).join(Subject, Subject.id == Assignment.subject_id)
+
+
+def _class_and_subject(session: Session, scope: Scope, class_id: int, subject_id: int) -> tuple[SchoolClass, Subject]:
+    """_class_for without the lock, with the subject taught."""
+    found = session.execute(_CLASS_AND_SUBJECT, {"class_id": class_id, "school_id": scope.school_id,
+                                                 "subject_id": subject_id, "user_id": scope.user_id}).first()
+    if scope.role != "teacher" or found is None:
+        raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")
+    return found[0], found[1]
+
+
 def _item(session: Session, scope: Scope, item_id: int) -> tuple[HomeworkItem, SchoolClass]:
     item = session.get(HomeworkItem, item_id)
     if item is None:
@@ -315,11 +327,10 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     Reads first (permission, dates, the retry check, the budget) and only then takes the write lock,
     where it re-checks that nothing it read about the class's evenings changed (ADR 0010).
     """
-    klass = _class_for(session, scope, data.class_id, data.subject_id, lock=False)
+    # The subject with the permission, held for the whole save: the session keeps only weak references,
+    # and the budget and the snapshot both ask for it.
+    klass, subject = _class_and_subject(session, scope, data.class_id, data.subject_id)
     check_dates(data, today=today)
-    # Held for the whole save: the session keeps only weak references, and the budget and the
-    # snapshot both ask for it.
-    subject = session.get(Subject, data.subject_id)
     evening = _Evening(session, klass, data)
     read = _evening_state(session, klass, data, evening)
     # Before the budget: the meter would count the already-saved entry a second time and ask a
@@ -351,7 +362,7 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
         _drop_no_homework_marker(session, scope, data, klass)
         session.flush()
         live = None  # the summaries read the items again
-    return _create(session, scope, klass, subject.name if subject else "", data, stored_reason, live)
+    return _create(session, scope, klass, subject.name, data, stored_reason, live)
 
 
 _INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)

@@ -185,14 +185,14 @@ POLICIES = PolicyVersion.__table__  # type: ignore[attr-defined]
 CALENDAR = CalendarDay.__table__  # type: ignore[attr-defined]
 NATIONAL = NationalDay.__table__  # type: ignore[attr-defined]
 
-# What the budget and the retry check of an entry read of its class: the items on its evenings (how many,
-# the newest, the last change). Built once: a statement rebuilt per call costs SQLAlchemy more than
-# SQLite's work (#12).
+# What the write lock re-checks of the read half (ADR 0010), built once (a statement rebuilt per call cost
+# SQLAlchemy more than SQLite's work, #12). The class's items on the entry's evenings: how many, the
+# newest, the last change (_Evening.state computes the same from the rows the read half read).
 _ITEMS_STATE = (select(func.count(), func.max(ITEMS.c.id), func.max(ITEMS.c.updated_at))
                 .where(ITEMS.c.class_id == bindparam("class_id"), ITEMS.c.set_date <= bindparam("last"),
                        ITEMS.c.set_date >= bindparam("earliest"), ITEMS.c.last_evening >= bindparam("first")))
-# Inside the write lock the same, and beside it the policy versions in force for the school (its own
-# and its district's): count and newest id, which tell a change since versions are only ever added.
+# The policy versions in force for the school (its own and its district's): count and newest id, which
+# tell a change since versions are only ever added.
 _POLICY_STATE = (select(func.count(), func.max(POLICIES.c.id))
                  .where(or_(POLICIES.c.school_id == bindparam("school_id"),
                             and_(POLICIES.c.school_id.is_(None), POLICIES.c.district_id == (
@@ -280,8 +280,7 @@ class _Evening:
                  r.graded) for r in self.rows if not r.withdrawn]
 
 
-def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput,
-                   evening: _Evening | None = None) -> tuple:
+def _evening_state(session: Session, klass: SchoolClass, evening: _Evening) -> tuple:
     """What the budget and the retry check of an entry read: its class's items on its evenings (how many,
     the newest, the last change), the policy versions and the calendar's kinds of those evenings. Equal
     before and inside the write lock means their verdicts still hold (ADR 0010).
@@ -289,10 +288,9 @@ def _evening_state(session: Session, klass: SchoolClass, data: HomeworkInput,
     The calendar is compared on the entry's evenings only: they are the only days the checks, the
     summaries and the alerts of the save ask it about.
     """
-    params = _evening_params(klass, data)
-    items = evening.state if evening is not None else tuple(session.execute(_ITEMS_STATE, params).one())
+    params = evening.params
     calendar = loads.school_calendar(session, school_id=klass.school_id)
-    return (items, loads.policy_fingerprint(session, school_id=klass.school_id),
+    return (evening.state, loads.policy_fingerprint(session, school_id=klass.school_id),
             _kinds(calendar, params["first"], params["last"]))
 
 
@@ -332,7 +330,7 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     klass, subject = _class_and_subject(session, scope, data.class_id, data.subject_id)
     check_dates(data, today=today)
     evening = _Evening(session, klass, data)
-    read = _evening_state(session, klass, data, evening)
+    read = _evening_state(session, klass, evening)
     # Before the budget: the meter would count the already-saved entry a second time and ask a
     # teacher whose answer was lost to confirm going over a cap they are not over.
     repeat = evening.same_entry(scope, data)

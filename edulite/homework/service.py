@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import String, and_, bindparam, cast, insert, or_, true
 from sqlmodel import Session, col, func, select
@@ -94,7 +95,7 @@ def snapshot(session: Session, item: HomeworkItem) -> dict:
     return _snapshot(subject.name if subject else "", item)
 
 
-def _snapshot(subject: str, item: HomeworkItem) -> dict:
+def _snapshot(subject: str, item: HomeworkItem | SimpleNamespace) -> dict:
     return {"subject": subject, "subject_id": item.subject_id,
             "description": item.description, "kind": item.kind, "required": item.required,
             "location": item.location, "minutes": item.minutes, "set_date": item.set_date.isoformat(),
@@ -385,28 +386,29 @@ def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, da
               "no_homework": False, "graded": False, "withdrawn": False, "over_cap_reason": stored_reason,
               "version": 1, "created_at": now, "updated_at": now}
     item_id = session.execute(_INSERT_ITEM, values).scalar_one()
-    item = HomeworkItem(id=item_id, **values)  # not added to the session: what the caller reads back
     days = summary.item_days(data.set_date, data.due_date)
     found = None if live is None else {klass.id: [*live, (item_id, subject, data.kind, data.required, data.location,
                                                         data.minutes, data.set_date, data.due_date, False, False)]}
     rows = summary.refresh(session, {klass.id: days}, classes={klass.id: (klass.school_id, klass.grade)},
                            found=found)
     versions.bump(session, {klass.school_id})
-    after = _snapshot(subject, item)
+    after = _snapshot(subject, SimpleNamespace(**values))
     session.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",
                                        "changed_by": scope.user_id, "changed_at": now,
                                        "snapshot": json.dumps(after, ensure_ascii=False)})
     trail = [entry_values(user_id=scope.user_id, school_id=klass.school_id, action="homework_create",
                           entity="homework_item", entity_id=item_id, after=after)]
-    found = [rules.Item(item_id, klass.id, "", data.kind, True, data.location, 0, data.set_date,
-                        description=data.description)]
+    judged = [rules.Item(item_id, klass.id, "", data.kind, True, data.location, 0, data.set_date,
+                         description=data.description)]
     _result, raised = alerts.recompute_evenings(
         session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade, active=klass.active,
         rows={row.day: row for row in rows.get(klass.id, [])}, start=min(days), end=max(days) + timedelta(days=1),
-        items=found, actor_id=scope.user_id, cause="homework")
+        items=judged, actor_id=scope.user_id, cause="homework")
     session.execute(_INSERT_AUDIT, trail + raised)
     session.commit()
-    return item
+    # Built after the commit (a model's constructor is not free): not added to the session, what the
+    # caller reads back.
+    return HomeworkItem(id=item_id, **values)
 
 
 def edit_homework(session: Session, *, scope: Scope, item_id: int, data: HomeworkInput, today: date,

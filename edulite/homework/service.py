@@ -390,7 +390,7 @@ def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, da
     found = None if live is None else {klass.id: [*live, (item_id, subject, data.kind, data.required, data.location,
                                                         data.minutes, data.set_date, data.due_date, False, False)]}
     rows = summary.refresh(session, {klass.id: days}, classes={klass.id: (klass.school_id, klass.grade)},
-                           found=found)
+                           found=found, adds_only=live is not None)
     versions.bump(session, {klass.school_id})
     after = _snapshot(subject, SimpleNamespace(**values))
     session.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",

@@ -11,12 +11,15 @@ school-day counts beside them (edulite.homework.school_days) are recounted where
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, delete, event, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from edulite.core import rules
@@ -137,15 +140,27 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
 _DELETE_DAYS = delete(TABLE).where(TABLE.c.class_id == bindparam("class_id"),
                                    TABLE.c.day.in_(bindparam("days", expanding=True)))
 _INSERT = insert(TABLE)
+_ROW_COLUMNS = tuple(Row.__dataclass_fields__)
+
+
+@functools.cache
+def _upsert(dialect: str):
+    """Rows written over the ones stored for the same class-evening (the key), in one statement."""
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(TABLE)
+    return statement.on_conflict_do_update(
+        index_elements=["class_id", "day"],
+        set_={name: statement.excluded[name] for name in _ROW_COLUMNS if name not in ("class_id", "day")})
 
 
 def refresh(session: Session, touched: dict[int, set[date]],
             classes: dict[int, tuple[int, int]] | None = None,
-            found: dict[int, list] | None = None) -> dict[int, list[Row]]:
+            found: dict[int, list] | None = None, adds_only: bool = False) -> dict[int, list[Row]]:
     """Recompute the rows of each class's touched evenings from its items, in the session's transaction.
 
     classes: each class's (school, grade) when the caller has just read them (the teacher's save); found:
-    its items' rows likewise (compute).
+    its items' rows likewise (compute). adds_only: the caller only added items (a new entry), so every
+    evening that had a row still has one: the rows are written over the stored ones in one statement
+    instead of deleted and inserted.
     Returns the rows written, per class (the save judges its alerts from them).
     """
     if classes is None:
@@ -156,6 +171,9 @@ def refresh(session: Session, touched: dict[int, set[date]],
             continue
         rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
                                            found=(found or {}).get(class_id))
+        if adds_only and rows and session.get_bind().dialect.name in ("sqlite", "postgresql"):
+            session.execute(_upsert(session.get_bind().dialect.name), [r.__dict__ for r in rows])
+            continue
         session.execute(_DELETE_DAYS, {"class_id": class_id, "days": sorted(days)})
         if rows:
             session.execute(_INSERT, [r.__dict__ for r in rows])

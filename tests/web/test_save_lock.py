@@ -53,8 +53,8 @@ def test_a_save_reads_the_user_and_the_budget_before_taking_the_write_lock(app, 
     # 22 when ADR 0010 landed, 26 with the national holidays (#14) and the school-day counts (#12). Since the
     # write half runs in Core statements (#12 saves): BEGIN, one statement for the class and what the read
     # half's verdicts rest on (its evenings' items, the policy versions, the calendar of the evenings), the
-    # item, its class-evening rows (DELETE, INSERT), the school-day counts (DELETE, INSERT ... SELECT), the
-    # data version, the revision, the stored alerts of its evenings and the audit rows: 11.
-    assert len(locked) <= 11, locked
+    # item, its class-evening rows (one upsert), the school-day counts (DELETE, INSERT ... SELECT), the data
+    # version, the revision, the stored alerts of its evenings and the audit rows: 10.
+    assert len(locked) <= 10, locked
     # The policy and the calendar are validated inside the lock, not read again whole.
     assert not any(s.startswith(("SELECT policy_version.id", "SELECT national_day.day")) for s in locked), locked

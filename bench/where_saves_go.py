@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,10 @@ from bench import data  # noqa: E402
 from bench.run import build, config  # noqa: E402
 from bench.where_time_goes import bucket_of  # noqa: E402
 from edulite import create_app  # noqa: E402
-from edulite.db import get_db  # noqa: E402
+from edulite.alerts import store as alerts_store  # noqa: E402
+from edulite.db import get_db, session_scope  # noqa: E402
+from edulite.homework import summary  # noqa: E402
+from edulite.models import SchoolClass  # noqa: E402
 
 
 class LockWatch:
@@ -63,11 +66,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--top", action="store_true")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one more save")
+    parser.add_argument("--check", action="store_true", help="judge the school's alerts before the saves, and "
+                        "check after them that summaries and alerts equal a full recomputation")
     args = parser.parse_args()
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='edulite-saves-')) / 'bench.sqlite'}"
     built = build(argparse.Namespace(schools=0), url, today)
     app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16)})
+    school_id = None
+    if args.check:  # the bench data are bulk-loaded without alerts: judge them once, as the demo does
+        with session_scope(app) as session:
+            school_id = session.get(SchoolClass, built.teacher_class_ids[0]).school_id
+            alerts_store.recompute(session, school_id=school_id, start=today - timedelta(days=7),
+                                   end=today + timedelta(days=7))
     client = app.test_client()
     client.post("/login", data={"username": "teacher", "password": data.BENCH_PASSWORD})
     with app.app_context():
@@ -96,6 +108,16 @@ def main() -> None:
     print(f"a save: {wall:.1f} ms wall, {cpu:.1f} ms CPU, {watch.statements / args.saves:.0f} statements; "
           f"in the write lock: {held_wall:.1f} ms wall, {held_cpu:.1f} ms CPU, "
           f"{statistics.median(h[2] for h in watch.held):.0f} statements (BEGIN to COMMIT)")
+    if args.sql:
+        shown: list[str] = []
+        listen = lambda _c, _cur, statement, *_a: shown.append(" ".join(statement.split())[:160])  # noqa: E731
+        engines = {get_db(app).engine(write=False), get_db(app).engine(write=True)}
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", listen)
+        save()
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listen)
+        print("\n".join(f"  {n:2} {text}" for n, text in enumerate(shown, 1)))
     if args.top:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -110,6 +132,19 @@ def main() -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("edulite", 25)
         print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+    if school_id is None:
+        get_db(app).dispose()
+        return
+    with session_scope(app) as session:
+        # What the saves wrote must equal a recomputation: the summaries (verify-summaries) and, for the
+        # alerts judged only over the rules an entry can change (#12), a full recompute finding nothing.
+        wrong = summary.verify(session, school_id=school_id)
+        rejudged = alerts_store.recompute(session, school_id=school_id, start=today - timedelta(days=7),
+                                          end=today + timedelta(days=7))
+        session.rollback()
+    print(f"checked: summaries {'equal a recomputation' if not wrong else wrong[:3]}; alerts a full recompute "
+          f"would change: {rejudged}")
+    assert not wrong and rejudged == alerts_store.RecomputeResult(0, 0, 0, 0)
     get_db(app).dispose()
 
 

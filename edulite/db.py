@@ -179,14 +179,16 @@ def _write_transaction_ended(session: Session, *_args) -> None:
         session.info[PHASE] = "read"
 
 
-def _no_writes_before_lock(session: Session, *_args) -> None:
+def check_writable(session: Session, *_args) -> None:
+    """Raise WritesInReadPhase in a read phase: the ORM's flushes are checked here by an event, and a
+    service that writes with Core statements (which never flush) calls it before its first one."""
     if session.info.get(PHASE) == "read":
         raise WritesInReadPhase("call db.begin_writes(session) before writing")
 
 
 event.listen(OrmSession, "after_commit", _write_transaction_ended)
 event.listen(OrmSession, "after_rollback", _write_transaction_ended)
-event.listen(OrmSession, "before_flush", _no_writes_before_lock)
+event.listen(OrmSession, "before_flush", check_writable)
 
 
 def _close_session(_exc: BaseException | None) -> None:

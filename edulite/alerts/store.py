@@ -8,15 +8,18 @@ Each step of that life (raised, cleared, raised again) goes into the audit trail
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import and_, bindparam, insert, update
 from sqlmodel import Session, col, or_, select
 
 from edulite.core import rule_ids, rules
 from edulite.homework import loads
 from edulite.models import Alert, HomeworkItem, SchoolClass, utcnow
-from edulite.school.audit import audit
+from edulite.school.audit import audit, entry_values
 
 # Why recomputation stopped finding a breach: the write that ran it. "recomputed" is a command run
 # by an operator (flask edulite recompute-alerts) or the demo; the labels are in edulite/web/labels.py.
@@ -146,3 +149,104 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
     if class_ids is not None:
         query = query.where(col(Alert.class_id).in_(class_ids))
     return sync(session, school_id=school_id, found=found, stored_query=query, actor_id=actor_id, cause=cause)
+
+
+# --- One class's evenings after a teacher's save (#12) ---------------------------------------------------
+# A new entry changes only the cap rules of its class on its evenings (R-HW-01..04, R-LOC-01: they follow
+# the class-evening loads) and the wording rules of its own text (R-HW-06, -08, -12). The other stored
+# alerts of the class (other entries' wording, the class size R-CL-01) cannot change by it and are left
+# alone. Core statements built once here (SQLAlchemy caches their compiled form): the ORM's unit of work
+# cost more than the judging itself.
+ALERTS = Alert.__table__  # type: ignore[attr-defined]
+_STORED = (select(ALERTS.c.id, ALERTS.c.key, ALERTS.c.rule_id, ALERTS.c.class_id, ALERTS.c.day, ALERTS.c.figure,
+                  ALERTS.c.limit, ALERTS.c.state, ALERTS.c.current)
+           .where(ALERTS.c.school_id == bindparam("school_id"), ALERTS.c.class_id == bindparam("class_id"),
+                  or_(and_(ALERTS.c.rule_id.in_(rule_ids.CAP_RULES), ALERTS.c.day >= bindparam("start"),
+                           ALERTS.c.day < bindparam("end")),
+                      ALERTS.c.item_id.in_(bindparam("item_ids", expanding=True))))
+           .order_by(ALERTS.c.id))
+_RAISE = insert(ALERTS).returning(ALERTS.c.id)
+_SEEN = (update(ALERTS).where(ALERTS.c.id == bindparam("row_id"))
+         .values(state=bindparam("new_state"), figure=bindparam("new_figure"), current=True,
+                 updated_at=bindparam("now"), limit=bindparam("new_limit"), detail=bindparam("new_detail")))
+_CLEAR = (update(ALERTS).where(ALERTS.c.id == bindparam("row_id"))
+          .values(current=False, updated_at=bindparam("now"), cleared_at=bindparam("now"),
+                  cleared_by=bindparam("actor"), cleared_cause=bindparam("cause")))
+
+
+def _life_of(row: Mapping[str, Any]) -> dict:
+    day = row["day"]
+    return {"rule_id": row["rule_id"], "class_id": row["class_id"], "day": day.isoformat() if day else None,
+            "figure": row["figure"], "limit": row["limit"], "state": row["state"], "current": row["current"]}
+
+
+def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade: int, active: bool,
+                       rows: Mapping[date, Any], start: date, end: date, items: list[rules.Item],
+                       actor_id: int | None, cause: str) -> tuple[RecomputeResult, list[dict]]:
+    """The alerts one save can change: its class's cap rules on [start, end) and the wording of items.
+
+    rows are the class's summary rows of those evenings just written (edulite.homework.summary.refresh;
+    an evening without a row has nothing set), so the loads are not read back. The stored alerts'
+    life is kept as sync keeps it (ADR 0012): opened, updated, reopened, cleared, raised again. Returns
+    what changed and the audit rows of each step, for the caller to insert with its own.
+    """
+    info = loads.ClassInfo(class_id, "", grade, 0)
+    calendar = loads.school_calendar(session, school_id=school_id)
+    found: list[rules.Alert] = []
+    for a, b, policy in loads.policy_periods(session, school_id=school_id, start=start, end=end):
+        if active:  # a closed class has no class-evening alerts (loads.classes lists active ones)
+            for n in range((b - a).days):
+                day = a + timedelta(days=n)
+                found += rules.class_day_alerts(loads.day_load(rows.get(day), info, day, calendar, policy),
+                                                grade=grade, policy=policy)
+        found += [alert for item in items if a <= item.set_date < b and item.description
+                  for alert in rules.wording_alerts(item, policy)]
+    stored = {r["key"]: r for r in session.execute(_STORED, {
+        "school_id": school_id, "class_id": class_id, "start": start, "end": end,
+        "item_ids": [item.id for item in items]}).mappings().all()}
+    now = utcnow()
+    trail: list[dict] = []
+    seen: list[dict] = []
+    again: list[tuple[dict, dict]] = []
+    raised: list[dict] = []
+    opened = reopened = updated = cleared = 0
+    for alert in rules.sort_alerts(found):
+        figure, limit = str(alert.figure), None if alert.limit is None else str(alert.limit)
+        row = stored.pop(alert.key, None)
+        if row is None:
+            raised.append({"school_id": school_id, "class_id": alert.class_id, "key": alert.key,
+                           "rule_id": alert.rule_id, "day": alert.day, "figure": figure, "limit": limit,
+                           "detail": alert.detail[:500], "item_id": alert.item_id, "subject": alert.subject,
+                           "state": "open", "current": True, "created_at": now, "updated_at": now})
+            opened += 1
+            continue
+        state = row["state"]
+        if state != "open" and (_worse(row["figure"], alert.figure) or not row["current"]):
+            state, reopened = "open", reopened + 1
+        elif row["figure"] != figure or not row["current"]:
+            updated += 1
+        seen.append({"row_id": row["id"], "new_state": state, "new_figure": figure, "now": now,
+                     "new_limit": limit, "new_detail": alert.detail[:500]})
+        if not row["current"]:
+            again.append((_life_of(row), {**row, "state": state, "figure": figure, "limit": limit,
+                                          "current": True}))
+    gone = [row for row in stored.values() if row["current"]]
+    if seen:
+        session.execute(_SEEN, seen)
+    if gone:
+        session.execute(_CLEAR, [{"row_id": row["id"], "now": now, "actor": actor_id, "cause": cause}
+                                 for row in gone])
+    for row in gone:
+        trail.append(entry_values(user_id=actor_id, school_id=school_id, action="alert_cleared", entity="alert",
+                                  entity_id=row["id"], before=_life_of(row),
+                                  after={**_life_of({**row, "current": False}), "cause": cause}))
+        cleared += 1
+    for values in raised:
+        new_id = session.execute(_RAISE, values).scalar_one()
+        trail.append(entry_values(user_id=actor_id, school_id=school_id, action="alert_raised", entity="alert",
+                                  entity_id=new_id, after={**_life_of(values), "cause": cause}))
+    for before, row in again:
+        trail.append(entry_values(user_id=actor_id, school_id=school_id, action="alert_raised_again",
+                                  entity="alert", entity_id=row["id"], before=before,
+                                  after={**_life_of(row), "cause": cause}))
+    return RecomputeResult(opened, reopened, updated, cleared), trail

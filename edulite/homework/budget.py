@@ -97,10 +97,14 @@ class BudgetCheck:
 
 
 def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item,
-          replacing_id: int | None = None) -> BudgetCheck:
-    """Preview candidate against its class's other items under the policy in force on its set date."""
+          replacing_id: int | None = None, items: list[rules.Item] | None = None) -> BudgetCheck:
+    """Preview candidate against its class's other items under the policy in force on its set date.
+
+    items: class_items of the candidate's evenings, when the caller has them already (the teacher's save).
+    """
     days = rules.evenings(candidate)
-    items = class_items(session, class_id=candidate.class_id, first=days[0], last=days[-1])
+    if items is None:
+        items = class_items(session, class_id=candidate.class_id, first=days[0], last=days[-1])
     calendar = loads.school_calendar(session, school_id=school_id)
     policy = loads.policy_in_force(session, school_id=school_id, day=candidate.set_date)
     shown = rules.preview(items, candidate, grade=grade, calendar=calendar, policy=policy,

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import and_, bindparam, literal, or_, union_all
 from sqlmodel import Session, col, select
 
 from edulite.core import rules
@@ -59,11 +60,61 @@ def forget_reads(session: Session) -> None:
     session.info.pop(MEMO, None)
 
 
+def kept_reads(session: Session) -> dict:
+    """What this transaction has read so far (policy, calendar, school), to carry past begin_writes."""
+    return dict(session.info.get(MEMO, {}))
+
+
+def restore_reads(session: Session, kept: dict) -> None:
+    """Serve kept reads again in a new transaction. Only for a caller that has just proved them current
+    for what it will ask (the teacher's save, ADR 0010: the policy versions by their count and newest
+    id, the calendar on the entry's evenings)."""
+    session.info.setdefault(MEMO, {}).update(kept)
+
+
+def policy_fingerprint(session: Session, *, school_id: int) -> tuple[int, int | None]:
+    """How many policy versions (the district's and the school's) were read and the newest id.
+
+    Versions are only ever added (edulite.school.settings), never changed or deleted, so an equal
+    count and newest id in a later transaction means the same versions.
+    """
+    district, own = _versions(session, school_id)
+    ids = [v.id for v in district + own if v.id is not None]
+    return len(district) + len(own), max(ids, default=None)
+
+
+# Statements built once with bound parameters (#12): every save and page asks for these, and building a
+# statement per call cost SQLAlchemy more than SQLite spent running it.
+_SCHOOL_DAYS = select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == bindparam("school_id"))
+_NATIONAL_DAYS = select(NationalDay.day, NationalDay.kind)
+_DISTRICT_VERSIONS = (select(PolicyVersion).where(PolicyVersion.district_id == bindparam("district_id"),
+                                                  col(PolicyVersion.school_id).is_(None))
+                      .order_by(PolicyVersion.effective_from, PolicyVersion.id))
+# The school's own days (1) and the national ones (0) in one statement, when neither was read yet.
+_BOTH_DAYS = union_all(
+    select(literal(1), CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == bindparam("school_id")),
+    select(literal(0), NationalDay.day, NationalDay.kind))
+# A school's policy versions and its district's, in one statement (versions are few).
+_ALL_VERSIONS = (select(PolicyVersion).where(or_(
+    PolicyVersion.school_id == bindparam("school_id"),
+    and_(col(PolicyVersion.school_id).is_(None), PolicyVersion.district_id == select(School.district_id).where(
+        School.id == bindparam("school_id")).scalar_subquery())))
+    .order_by(PolicyVersion.effective_from, PolicyVersion.id))
+
+
 def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
     def build() -> SchoolCalendar:
-        rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)).all()
+        if ("national",) in session.info.get(MEMO, {}):
+            rows = session.exec(_SCHOOL_DAYS, params={"school_id": school_id}).all()  # type: ignore[call-overload]
+            own = {day: parse_day_kind(kind) for day, kind in rows}
+        else:
+            national: dict[date, DayKind] = {}
+            own = {}
+            for mine, day, kind in session.execute(_BOTH_DAYS, {"school_id": school_id}).all():
+                (own if mine else national)[day] = parse_day_kind(kind)
+            _memo(session, ("national",), lambda: national)
         # The national holidays and 调休 days first, the school's own days over them (#14).
-        return SchoolCalendar({**national_calendar(session), **{day: parse_day_kind(kind) for day, kind in rows}})
+        return SchoolCalendar({**national_calendar(session), **own})
 
     return _memo(session, ("calendar", school_id), build)
 
@@ -71,21 +122,21 @@ def school_calendar(session: Session, *, school_id: int) -> SchoolCalendar:
 def national_calendar(session: Session) -> dict[date, DayKind]:
     """The statutory holidays and adjusted working days (national_day), read once per transaction."""
     return _memo(session, ("national",), lambda: {day: parse_day_kind(kind) for day, kind in session.exec(
-        select(NationalDay.day, NationalDay.kind)).all()})
+        _NATIONAL_DAYS).all()})
 
 
 def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:
     return _memo(session, ("district-policies", district_id), lambda: list(session.exec(
-        select(PolicyVersion).where(PolicyVersion.district_id == district_id, col(PolicyVersion.school_id).is_(None))
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
+        _DISTRICT_VERSIONS, params={"district_id": district_id}).all()))  # type: ignore[call-overload]
 
 
 def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
-    school = _memo(session, ("school", school_id), lambda: session.get(School, school_id))
-    own = _memo(session, ("school-policies", school_id), lambda: list(session.exec(
-        select(PolicyVersion).where(PolicyVersion.school_id == school_id)
-        .order_by(PolicyVersion.effective_from, PolicyVersion.id)).all()))
-    return _district_versions(session, school.district_id), own
+    """The district's versions and the school's own, oldest first, read in one statement."""
+    def build() -> tuple[list[PolicyVersion], list[PolicyVersion]]:
+        found = list(session.exec(_ALL_VERSIONS, params={"school_id": school_id}).all())  # type: ignore[call-overload]
+        return [v for v in found if v.school_id is None], [v for v in found if v.school_id is not None]
+
+    return _memo(session, ("policies", school_id), build)
 
 
 def _latest(versions: list[PolicyVersion], day: date) -> dict:
@@ -160,13 +211,14 @@ def class_loads(session: Session, *, school_id: int, start: date, end: date,
     days = [(a + timedelta(days=n), policy) for a, b, policy in periods for n in range((b - a).days)]
     out = []
     for klass in classes(session, school_id=school_id, class_ids=class_ids):
-        loads = [_day_load(stored.get((klass.class_id, day)), klass, day, calendar, policy) for day, policy in days]
+        loads = [day_load(stored.get((klass.class_id, day)), klass, day, calendar, policy) for day, policy in days]
         out.append(ClassLoads(klass, tuple(loads), rules.weekly_average(loads)))
     return out
 
 
-def _day_load(row: ClassDayLoad | None, klass: ClassInfo, day: date, calendar: SchoolCalendar,
-              policy: Policy) -> rules.DayLoad:
+def day_load(row: ClassDayLoad | None, klass: ClassInfo, day: date, calendar: SchoolCalendar,
+             policy: Policy) -> rules.DayLoad:
+    """A class-evening's load from its summary row (a ClassDayLoad or a summary.Row; None: nothing set)."""
     if row is None:  # nothing set for that evening: no row is kept
         kind = calendar.kind(day)
         cap = cap_for(policy, klass.grade, kind)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import case, delete, event, func, insert, inspect, select
+from sqlalchemy import bindparam, case, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from edulite.models import ClassDayLoad, School, SchoolClass, SchoolDayLoad
@@ -41,23 +41,36 @@ def refresh(session: Session, school_id: int, days: Iterable[date] | None = None
     """Recount one school's rows for days (None: every day) from its class-evening rows."""
     if session.info.get(NOT_YET):
         return
-    mine = [TABLE.c.school_id == school_id]
-    theirs = [CLASS_ROWS.c.school_id == school_id]
     if days is not None:
         wanted = sorted(set(days))
-        if not wanted:
-            return
-        mine.append(TABLE.c.day.in_(wanted))
-        theirs.append(CLASS_ROWS.c.day.in_(wanted))
+        if wanted:
+            _lock_school(session, school_id)
+            session.execute(_DELETE_DAYS, {"school_id": school_id, "days": wanted})
+            session.execute(_COUNT_DAYS, {"school_id": school_id, "days": wanted})
+        return
+    _lock_school(session, school_id)
+    session.execute(delete(TABLE).where(TABLE.c.school_id == school_id))
+    session.execute(insert(TABLE).from_select(COLUMNS, _counted(CLASS_ROWS.c.school_id == school_id)))
+
+
+def _lock_school(session: Session, school_id: int) -> None:
     # Saves of different classes of one school run side by side on PostgreSQL (each locks only its class):
     # the school's row is locked first, so that the second waits for the first to commit and then counts
     # with its class-evenings (without it: a duplicate key, or a count that misses the other's save).
     # FOR NO KEY UPDATE, not FOR UPDATE: each save's inserts already hold KEY SHARE on the school row (the
     # foreign keys of class_day_load and data_version), which FOR UPDATE would wait on: a deadlock.
-    # SQLite's writers are serialised already (BEGIN IMMEDIATE), and no lock clause is sent there.
-    session.execute(select(SCHOOLS.c.id).where(SCHOOLS.c.id == school_id).with_for_update(key_share=True))
-    session.execute(delete(TABLE).where(*mine))
-    session.execute(insert(TABLE).from_select(COLUMNS, _counted(*theirs)))
+    # SQLite's writers are serialised already (BEGIN IMMEDIATE): there the statement would lock nothing and
+    # is not sent (one statement less in every save's write lock, #12).
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(_LOCK_SCHOOL, {"school_id": school_id})
+
+
+# A save's refresh of its evenings, built once (#12: building them cost more than running them).
+_LOCK_SCHOOL = select(SCHOOLS.c.id).where(SCHOOLS.c.id == bindparam("school_id")).with_for_update(key_share=True)
+_DELETE_DAYS = delete(TABLE).where(TABLE.c.school_id == bindparam("school_id"),
+                                   TABLE.c.day.in_(bindparam("days", expanding=True)))
+_COUNT_DAYS = insert(TABLE).from_select(COLUMNS, _counted(CLASS_ROWS.c.school_id == bindparam("school_id"),
+                                                          CLASS_ROWS.c.day.in_(bindparam("days", expanding=True))))
 
 
 def rebuild(session: Session, *, school_id: int | None = None) -> None:

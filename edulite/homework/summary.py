@@ -11,12 +11,15 @@ school-day counts beside them (edulite.homework.school_days) are recounted where
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, delete, event, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from edulite.core import rules
@@ -107,10 +110,15 @@ def _classes(session: Session, class_ids) -> dict[int, tuple[int, int]]:
         .where(SchoolClass.id.in_(list(class_ids)))).all()}
 
 
-def compute(session: Session, class_id: int, days: set[date], school_id: int, grade: int) -> list[Row]:
-    """The rows one class's days should have, from its live items (one SELECT of the items)."""
+def compute(session: Session, class_id: int, days: set[date], school_id: int, grade: int,
+            found: list | None = None) -> list[Row]:
+    """The rows one class's days should have, from its live items (one SELECT of the items).
+
+    found: those items' rows when the caller has just read them (the teacher's save, within its write
+    lock: every live item of the class with an evening in [min(days) - MAX_SPREAD_DAYS, max(days)]).
+    """
     first, last = min(days), max(days)
-    found = session.execute(
+    found = found if found is not None else session.execute(
         select(HomeworkItem.id, Subject.name, HomeworkItem.kind, HomeworkItem.required, HomeworkItem.location,
                HomeworkItem.minutes, HomeworkItem.set_date, HomeworkItem.due_date, HomeworkItem.no_homework,
                HomeworkItem.graded)
@@ -129,22 +137,54 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
                     periods=loads.policy_periods(session, school_id=school_id, start=first, end=end))
 
 
-def refresh(session: Session, touched: dict[int, set[date]]) -> None:
-    """Recompute the rows of each class's touched evenings from its items, in the session's transaction."""
-    classes = _classes(session, touched) if touched else {}
+# Built once: a save refreshes its evenings with these (#12).
+_DELETE_DAYS = delete(TABLE).where(TABLE.c.class_id == bindparam("class_id"),
+                                   TABLE.c.day.in_(bindparam("days", expanding=True)))
+_INSERT = insert(TABLE)
+_ROW_COLUMNS = tuple(Row.__dataclass_fields__)
+
+
+@functools.cache
+def _upsert(dialect: str):
+    """Rows written over the ones stored for the same class-evening (the key), in one statement."""
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(TABLE)
+    return statement.on_conflict_do_update(
+        index_elements=["class_id", "day"],
+        set_={name: statement.excluded[name] for name in _ROW_COLUMNS if name not in ("class_id", "day")})
+
+
+def refresh(session: Session, touched: dict[int, set[date]],
+            classes: dict[int, tuple[int, int]] | None = None,
+            found: dict[int, list] | None = None, adds_only: bool = False) -> dict[int, list[Row]]:
+    """Recompute the rows of each class's touched evenings from its items, in the session's transaction.
+
+    classes: each class's (school, grade) when the caller has just read them (the teacher's save); found:
+    its items' rows likewise (compute). adds_only: the caller only added items (a new entry), so every
+    evening that had a row still has one: the rows are written over the stored ones in one statement
+    instead of deleted and inserted.
+    Returns the rows written, per class (the save judges its alerts from them).
+    """
+    if classes is None:
+        classes = _classes(session, touched) if touched else {}
+    written: dict[int, list[Row]] = {}
     for class_id, days in sorted(touched.items()):
         if class_id not in classes or not days:
             continue
-        rows = compute(session, class_id, days, *classes[class_id])
-        session.execute(delete(TABLE).where(TABLE.c.class_id == class_id, TABLE.c.day.in_(sorted(days))))
+        rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
+                                           found=(found or {}).get(class_id))
+        if adds_only and rows and session.get_bind().dialect.name in ("sqlite", "postgresql"):
+            session.execute(_upsert(session.get_bind().dialect.name), [r.__dict__ for r in rows])
+            continue
+        session.execute(_DELETE_DAYS, {"class_id": class_id, "days": sorted(days)})
         if rows:
-            session.execute(insert(TABLE), [r.__dict__ for r in rows])
+            session.execute(_INSERT, [r.__dict__ for r in rows])
     school_days_touched: dict[int, set[date]] = {}
     for class_id, days in touched.items():
         if class_id in classes:
             school_days_touched.setdefault(classes[class_id][0], set()).update(days)
     for school_id, days in sorted(school_days_touched.items()):
         school_days.refresh(session, school_id, days)
+    return written
 
 
 def recap(session: Session, *, school_id: int, start: date, end: date | None = None,

@@ -20,8 +20,15 @@ def _json(value: Any) -> str | None:
 def audit(session: Session, *, user_id: int | None, school_id: int | None, action: str, entity: str,
           entity_id: int | None = None, before: Any = None, after: Any = None) -> None:
     """Append to the audit trail in the caller's transaction; never updated or deleted."""
-    session.add(AuditEntry(user_id=user_id, school_id=school_id, action=action, entity=entity,
-                           entity_id=entity_id, before=_json(before), after=_json(after), at=utcnow()))
+    session.add(AuditEntry(**entry_values(user_id=user_id, school_id=school_id, action=action, entity=entity,
+                                          entity_id=entity_id, before=before, after=after)))
+
+
+def entry_values(*, user_id: int | None, school_id: int | None, action: str, entity: str,
+                 entity_id: int | None = None, before: Any = None, after: Any = None) -> dict[str, Any]:
+    """The columns of one audit row, for writers that insert with Core statements (the teacher's save)."""
+    return {"user_id": user_id, "school_id": school_id, "action": action, "entity": entity,
+            "entity_id": entity_id, "before": _json(before), "after": _json(after), "at": utcnow()}
 
 
 def audit_failed_login(session: Session, *, username: str, address: str | None) -> None:

@@ -8,7 +8,9 @@ version, so a cached page is never stale and nothing has to be invalidated by ha
 
 from __future__ import annotations
 
-from sqlalchemy import event, func, select
+import functools
+
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -41,10 +43,20 @@ def bump(session: Session, school_ids: set[int]) -> None:
     if not school_ids:
         return
     dialect = session.get_bind().dialect.name
+    if len(school_ids) == 1:  # every save: a statement built once per dialect (#12)
+        session.execute(_bump_one(dialect), {"school_id": next(iter(school_ids))})
+        return
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(TABLE).values([{"school_id": sid, "version": 1} for sid in sorted(school_ids)])
     session.execute(statement.on_conflict_do_update(index_elements=["school_id"],
                                                     set_={"version": TABLE.c.version + 1}))
+
+
+@functools.cache
+def _bump_one(dialect: str):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(TABLE).values(school_id=bindparam("school_id"), version=1).on_conflict_do_update(
+        index_elements=["school_id"], set_={"version": TABLE.c.version + 1})
 
 
 PENDING = "edulite_versions_pending"

@@ -6,17 +6,19 @@ runs: another save of the same class can commit in between. These tests put one 
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import func, select
 
-from edulite.db import get_db, phased_session, session_scope
+from edulite.db import WritesInReadPhase, get_db, phased_session, session_scope
 from edulite.homework import service as homework
 from edulite.homework import summary
 from edulite.homework.input import HomeworkInput, InvalidHomework
-from edulite.models import HomeworkItem
+from edulite.models import CalendarDay, HomeworkItem, PolicyVersion, SchoolClass
 from tests.db.test_homework_services import scope_of
 
 DAY = date(2026, 11, 17)  # a Tuesday; class3 is grade 3: 60 minutes of written homework (R-HW-02)
@@ -120,3 +122,65 @@ def test_concurrent_saves_of_one_class_keep_its_evening_summary_exact(any_app, a
         assert summary.verify(s) == []
         (row,) = summary.stored(s, class_ids=[any_world.class3.id]).values()
     assert row.counted == 32
+
+
+def _save_with(any_app, any_world, monkeypatch, meanwhile, **changes):
+    calls = _between_read_and_write(monkeypatch, any_app, meanwhile)
+    session = phased_session(get_db(any_app))
+    try:
+        homework.log_homework(session, scope=scope_of(any_world.teacher), data=entry(any_world, **changes),
+                              today=DAY)
+    finally:
+        session.close()
+    assert calls
+
+
+def test_a_holiday_marked_between_the_two_halves_is_what_the_save_writes_its_evening_with(any_app, any_world,
+                                                                                          monkeypatch):
+    # The write half carries the read half's calendar over only if the entry's evenings kept their kinds (#12).
+    _save_with(any_app, any_world, monkeypatch, lambda s: s.add(
+        CalendarDay(school_id=any_world.school.id, day=DAY, kind="holiday")))
+    with session_scope(any_app) as s:
+        assert summary.verify(s) == []
+        (row,) = summary.stored(s, class_ids=[any_world.class3.id]).values()
+        assert row.day_kind == "holiday"
+
+
+def test_a_stricter_policy_stored_between_the_two_halves_judges_the_save(any_app, any_world, monkeypatch):
+    # 40 minutes were within the 60 of grade 3 when read; the district cuts it to 30 before the write half.
+    stricter = json.dumps({"caps_school_day": {"1-2": 0, "3-6": 30, "7-9": 90}})
+    with pytest.raises(InvalidHomework) as caught:
+        _save_with(any_app, any_world, monkeypatch, lambda s: s.add(PolicyVersion(
+            district_id=any_world.district.id, effective_from=date(2026, 11, 1), data=stricter)))
+    assert set(caught.value.problems) == {"confirm_over", "over_reason"} and _items(any_app) == 0
+
+
+def test_a_save_whose_evening_did_not_change_reads_no_policy_or_calendar_inside_the_lock(any_app, any_world):
+    seen: list[str] = []
+    engine = get_db(any_app).engine(write=True)
+
+    def execute(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    session = phased_session(get_db(any_app))
+    event.listen(engine, "before_cursor_execute", execute)
+    try:
+        homework.log_homework(session, scope=scope_of(any_world.teacher), data=entry(any_world), today=DAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", execute)
+        session.close()
+    if get_db(any_app).is_sqlite:  # PostgreSQL reads and writes on one engine
+        assert not any("FROM national_day\n" in s or s.startswith("SELECT policy_version.id") for s in seen)
+    with session_scope(any_app) as s:
+        assert summary.verify(s) == []
+
+
+def test_writing_with_core_statements_before_begin_writes_is_refused(any_app, any_world):
+    session = phased_session(get_db(any_app))
+    try:
+        klass = session.get(SchoolClass, any_world.class3.id)
+        with pytest.raises(WritesInReadPhase):
+            homework._create(session, scope_of(any_world.teacher), klass, "数学", entry(any_world), None)
+    finally:
+        session.close()
+    assert _items(any_app) == 0

@@ -50,6 +50,11 @@ def test_a_save_reads_the_user_and_the_budget_before_taking_the_write_lock(app, 
     # The budget reads the class's items with their subjects' names (budget.class_items): before the lock.
     assert any("JOIN subject" in s and "homework_item.description" in s for s in unlocked)
     assert sum(s.startswith("BEGIN IMMEDIATE") for s in locked) == 1
-    # 22 when ADR 0010 landed; since then the lock also reads the national holidays (#14) and keeps the
-    # school-day counts (#12: the school row, a DELETE and an INSERT ... SELECT).
-    assert len(locked) <= 26, locked
+    # 22 when ADR 0010 landed, 26 with the national holidays (#14) and the school-day counts (#12). Since the
+    # write half runs in Core statements (#12 saves): BEGIN, one statement for the class and what the read
+    # half's verdicts rest on (its evenings' items, the policy versions, the calendar of the evenings), the
+    # item, its class-evening rows (one upsert), the school-day counts (DELETE, INSERT ... SELECT), the data
+    # version, the revision, the stored alerts of its evenings and the audit rows: 10.
+    assert len(locked) <= 10, locked
+    # The policy and the calendar are validated inside the lock, not read again whole.
+    assert not any(s.startswith(("SELECT policy_version.id", "SELECT national_day.day")) for s in locked), locked

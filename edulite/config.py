@@ -74,6 +74,9 @@ class Config:
     PAGE_CACHE_ENTRIES = 512
     # Whole answers (a caller, a URL) served before Flask runs (edulite/web/memo.py, ADR 0016); 0 turns it off.
     PAGE_MEMO_ENTRIES = 256
+    # ... and at most this many bytes of page bodies per worker, none larger than PAGE_MEMO_MAX_BODY.
+    PAGE_MEMO_BYTES = 64 * 1024 * 1024
+    PAGE_MEMO_MAX_BODY = 2 * 1024 * 1024
     # Where `flask edulite backup` writes (empty: instance/backups) and how many copies it keeps.
     BACKUP_DIR = ""
     BACKUP_KEEP = 14

@@ -115,8 +115,17 @@ _LINK = (sa_select(_LINKS.c.token, _LINKS.c.revoked_at, _CLASSES.c.id, _CLASSES.
          .where(_LINKS.c.token == bindparam("token")))
 
 
-def class_for_token(session: Session, token: str) -> LinkedClass | None:
-    """Return the class a live link opens; None for an unknown, revoked or malformed token."""
+# The link as edulite/web/memo.py read it before Flask ran: (token, LinkedClass or None).
+LINK_ENVIRON_KEY = "edulite.parent_link"
+
+
+def class_for_token(session: Session, token: str, read: tuple | None = None) -> LinkedClass | None:
+    """Return the class a live link opens; None for an unknown, revoked or malformed token.
+
+    read: this request's earlier read of a link, used if it is of this token (no second statement).
+    """
+    if read is not None and read[0] == token:
+        return read[1]
     return linked_class(session.connection(), token)
 
 

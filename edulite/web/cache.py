@@ -79,13 +79,17 @@ def csrf_token() -> str:
     return TOKEN_PLACEHOLDER if g.get(_RENDERING) else generate_csrf()
 
 
-def page(key: tuple, render: Callable[[], str]) -> str:
+def page(key: tuple, render: Callable[[], str], *, memo: bool = False) -> str:
     """A whole page for this URL and caller's kind, rendered at most once per key, with the caller's token.
 
     key says what data the page shows (school or teacher, data version, today); the layout's own inputs
     are added here: the URL (the language switch links back to it), full page or htmx fragment, language,
     role and whether the grade-lead menu entry shows. Flashed messages are per session: such a request is
     rendered for itself.
+
+    memo=True lets the answer be copied before Flask (ADR 0016): only for a view that checks nothing per
+    request beyond the account row and whose data changes only with the caller's own data version (a
+    view that checks, say, that a school is in the caller's district on every request must not).
     """
     size = current_app.config["PAGE_CACHE_ENTRIES"]
     if size <= 0 or "_flashes" in session:
@@ -112,7 +116,8 @@ def page(key: tuple, render: Callable[[], str]) -> str:
             store.entries[full] = html
             while len(store.entries) > size:
                 store.entries.popitem(last=False)
-    memoizable()
+    if memo:
+        memoizable()
     return str(html).replace(TOKEN_PLACEHOLDER, generate_csrf())
 
 

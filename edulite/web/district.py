@@ -44,7 +44,8 @@ def overview():
         return render_template("district/overview.html", rows=found.rows, total=found.total, week=week, sort=sort,
                                page=found.page, pages=found.pages, survey=survey)
 
-    return cache.page(key, render)
+    # Copied before Flask too (ADR 0016): nothing is checked per request but the account's district.
+    return cache.page(key, render, memo=True)
 
 
 @bp.get("/school/<int:school_id>")
@@ -63,4 +64,5 @@ def school(school_id: int):
         view = dashboard.week_view(session, school_id=school_id, start=week["start"], today=today)
         return render_template("district/school.html", school=found, view=view, week=week, today=today)
 
+    # Not copied before Flask: that the school is in the caller's district is checked on every request.
     return cache.page(key, render)

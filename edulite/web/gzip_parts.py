@@ -79,15 +79,20 @@ class Compressed:
 
 
 def accepts_gzip(header: str | None) -> bool:
-    """Accept-Encoding names gzip (or *) without q=0 (RFC 9110 12.5.3)."""
+    """Accept-Encoding allows gzip: named with q > 0, or through * when gzip is not named (RFC 9110 12.5.3)."""
+    named = star = None
     for item in (header or "").split(","):
-        name, _, params = item.strip().partition(";")
-        if name.strip().lower() in ("gzip", "x-gzip", "*"):
-            q = params.strip().lower()
-            if q.startswith("q="):
+        name, *params = (piece.strip() for piece in item.split(";"))
+        weight = 1.0
+        for param in params:
+            if param.lower().startswith("q="):
                 try:
-                    return float(q[2:]) > 0
+                    weight = float(param[2:])
                 except ValueError:
-                    return False
-            return True
-    return False
+                    weight = 0.0
+        name = name.lower()
+        if name in ("gzip", "x-gzip"):
+            named = weight > 0 if named is None else named or weight > 0
+        elif name == "*":
+            star = weight > 0
+    return named if named is not None else bool(star)

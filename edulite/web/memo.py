@@ -34,7 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.http import parse_cookie
 
@@ -64,17 +64,22 @@ _PER_RESPONSE = frozenset({"content-length", "set-cookie", "date"})
 class Copy:
     """One answer: status, headers, and the body split where the caller's CSRF token goes, plain and gzip."""
 
-    __slots__ = ("status", "headers", "parts", "gzip", "gzip_headers")
+    __slots__ = ("status", "headers", "parts", "size", "compressible", "gzip", "gzip_headers")
 
     def __init__(self, status: str, headers: list[tuple[str, str]], parts: list[bytes]):
         self.status, self.headers, self.parts = status, headers, parts
-        self.gzip = Compressed(parts)
+        self.size = sum(map(len, parts))
+        # Text only: an Excel file is a zip already.
+        self.compressible = any(n.lower() == "content-type" and v.startswith("text/") for n, v in headers)
+        self.gzip: Compressed | None = None  # made at the first caller that accepts it, not for every copy
         # A strong ETag names one encoding (RFC 9110 8.8.3); the parents' page accepts both back.
         self.gzip_headers = [(n, v[:-1] + GZIP_ETAG_SUFFIX + '"' if n.lower() == "etag" and v.endswith('"') else v)
                              for n, v in headers] + [("Content-Encoding", "gzip")]
 
     def answer(self, token: bytes, gzip: bool) -> tuple[list[tuple[str, str]], list[bytes]]:
-        if gzip:
+        if gzip and self.compressible:
+            if self.gzip is None:
+                self.gzip = Compressed(self.parts)  # two threads may both build it; either result is right
             chunks, headers = self.gzip.chunks(token), self.gzip_headers
         else:
             # Chunks, not one joined copy: joining a 200 KB page cost more than the rest of the answer.
@@ -90,8 +95,10 @@ class Memo:
     def __init__(self, app: Flask, wsgi: Callable):
         self.app, self.wsgi = app, wsgi
         self.copies: OrderedDict[tuple, Copy] = OrderedDict()
+        self.bytes = 0  # plain bodies held (a compressed copy adds about a tenth)
         self.lock = threading.Lock()
         self._signers: tuple = ()
+        self.static = (app.static_url_path or "/static") + "/"
 
     def _signing(self) -> tuple:
         """The session cookie's and Flask-WTF's serializers, made again if the secret key changes."""
@@ -110,12 +117,13 @@ class Memo:
         return cfg["PAGE_MEMO_ENTRIES"] if cfg["PAGE_CACHE_ENTRIES"] > 0 else 0
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if not self._size() or environ.get("REQUEST_METHOD") != "GET" or any(h in environ for h in _CONDITIONAL):
+        if not self._size() or environ.get("REQUEST_METHOD") != "GET" or any(h in environ for h in _CONDITIONAL) \
+                or environ.get("PATH_INFO", "").startswith(self.static):
             return self.wsgi(environ, start_response)
         try:
             found = self._key(environ)
-        except Exception:  # never worse than without the copy: Flask answers, and reports what is wrong
-            log.exception("page memo: could not key the request; Flask answers it")
+        except Exception as error:  # never worse than without the copy: Flask answers, and reports what is wrong
+            log.warning("page memo: could not key the request (%s); Flask answers it", error)
             found = None
         if found is None:
             return self.wsgi(environ, start_response)
@@ -147,6 +155,7 @@ class Memo:
                 return None
             with get_db(self.app).engine(write=False).connect() as conn:
                 klass = publication.linked_class(conn, match.group(1))
+            environ[publication.LINK_ENVIRON_KEY] = (match.group(1), klass)  # the view, on a miss, reads no second time
             if klass is None:
                 return None
             return ("parent", klass, self._today(klass.timezone), *common), None
@@ -156,7 +165,7 @@ class Memo:
         except BadSignature:
             return None
         uid = data.get("uid")
-        if uid is None or not _PLAIN_SESSION.issuperset(data):
+        if uid is None or not (_PLAIN_SESSION | {cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token")}).issuperset(data):
             return None
         if auth.session_state(data, int(time.time()), self.app.config) != auth.FRESH:
             return None
@@ -164,7 +173,7 @@ class Memo:
         environ[auth.ACCOUNT_ENVIRON_KEY] = (uid, row)  # Flask's path, on a miss, reads no second time
         if not auth.live(row, data) or row.must_change_password:
             return None
-        secret = data.get("csrf_token")
+        secret = data.get(cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
         key = ("signed-in", tuple(row), self._today(row.timezone), *common)
         return key, secret if isinstance(secret, str) else None
 
@@ -174,35 +183,40 @@ class Memo:
             zone or self.app.config["DEFAULT_TIMEZONE"])
 
     def _remember(self, environ: dict, start_response: Callable, key: tuple) -> Iterable[bytes]:
-        seen: dict[str, object] = {}
+        seen: list[tuple[str, list[tuple[str, str]]]] = []
 
         def capture(status, headers, exc_info=None):
-            seen["status"], seen["headers"] = status, headers
+            seen.append((status, headers))
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         result = self.wsgi(environ, capture)
         candidate = environ.pop(_CANDIDATE, None)
-        headers = seen.get("headers") or []
-        if candidate is not None and str(seen.get("status", "")).startswith("200 ") and \
-                not any(name.lower() == "set-cookie" for name, _ in headers):  # type: ignore[attr-defined]
-            kept = [(n, v) for n, v in headers if n.lower() not in _PER_RESPONSE]  # type: ignore[attr-defined]
-            copy = Copy(str(seen["status"]), kept, candidate)  # compressed outside the lock
+        status, headers = seen[-1] if seen else ("", [])
+        cfg = self.app.config
+        if candidate is not None and status.startswith("200 ") and \
+                not any(name.lower() == "set-cookie" for name, _ in headers) and \
+                sum(map(len, candidate)) <= cfg["PAGE_MEMO_MAX_BODY"]:
+            kept = [(n, v) for n, v in headers if n.lower() not in _PER_RESPONSE]
+            copy = Copy(status, kept, candidate)
             with self.lock:
+                old = self.copies.pop(key, None)
+                self.bytes += copy.size - (old.size if old else 0)
                 self.copies[key] = copy
-                while len(self.copies) > self._size():
-                    self.copies.popitem(last=False)
+                # Bounded in entries and in bytes: copies are per account and URL, pages up to ~200 KB.
+                while self.copies and (len(self.copies) > self._size() or self.bytes > cfg["PAGE_MEMO_BYTES"]):
+                    self.bytes -= self.copies.popitem(last=False)[1].size
         return result
 
 
 def _offer(response):
     """after_request: hand the middleware this answer's body, the CSRF token taken out, if it may be copied."""
-    if request.environ.get(KEY) is not None:
+    if request.environ.get(KEY) is not None or g.get(MEMOIZABLE):
         response.vary.add("Accept-Encoding")  # a copy of this URL may be answered compressed
     if (request.environ.get(KEY) is None or not g.get(MEMOIZABLE) or response.status_code != 200
             or response.is_streamed or session.modified or "_flashes" in session):
         return response
     body = response.get_data()
-    token = g.get("csrf_token")
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if isinstance(token, str) and token:
         parts = body.split(token.encode())
         if TOKEN_PLACEHOLDER.encode() in body:  # never expected; a copy must not hold a stale marker

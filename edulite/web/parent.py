@@ -25,7 +25,7 @@ READ_ONLY = {"methods": ["GET"], "provide_automatic_options": False}
 
 
 def _linked_class(token: str) -> publication.LinkedClass:
-    klass = publication.class_for_token(get_session(), token)
+    klass = publication.class_for_token(get_session(), token, request.environ.get(publication.LINK_ENVIRON_KEY))
     if klass is None:
         abort(404)
     return klass
@@ -52,11 +52,13 @@ def week(token: str):
     start = publication.week_of(request.args.get("week"), today)
     # Every family of the class opens the same page in the same evening minutes: it is computed once
     # per data version, and a phone that has it already gets a 304 without any of it.
-    key = ("parent-week", token, start, today, str(get_locale()), klass.data_version)
+    # full_path: the language switch links back to it (parent/base.html).
+    key = ("parent-week", token, start, today, str(get_locale()), klass.data_version, request.full_path)
     tag = cache.etag(key)
     # The compressed copy (edulite/web/memo.py) names itself with a suffix: the same page either way.
-    if tag in request.if_none_match or tag + GZIP_ETAG_SUFFIX in request.if_none_match:
-        return _revalidating(make_response("", 304), tag)
+    for held in (tag, tag + GZIP_ETAG_SUFFIX):
+        if held in request.if_none_match:
+            return _revalidating(make_response("", 304), held)  # the tag of the copy the phone holds
 
     def page() -> str:
         shown = publication.class_week(session, klass=klass, start=start, today=today)

@@ -30,6 +30,7 @@ def test_the_token_is_stored_not_compressed():
 @pytest.mark.parametrize(("header", "accepted"), [
     ("gzip, deflate, br, zstd", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True), ("GZIP", True),
     ("gzip;q=0", False), ("br", False), ("", False), (None, False), ("gzip;q=x", False),
+    ("*, gzip;q=0", False), ("gzip;foo=1;q=0", False), ("br, *;q=0", False), ("x-gzip", True),
 ])
 def test_accept_encoding_is_read_with_its_weights(header, accepted):
     assert accepts_gzip(header) is accepted

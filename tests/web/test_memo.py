@@ -37,6 +37,7 @@ def without_tokens(html: str) -> str:
 
 
 def test_the_second_request_is_a_copy_with_the_sessions_own_token(app, world, signed_in, flask_runs):
+    app.config["WTF_CSRF_ENABLED"] = True
     principal = signed_in("principal")
     principal.get("/principal/alerts")  # the first page after sign-in gives the session its CSRF secret
     flask_runs.clear()
@@ -54,8 +55,10 @@ def test_the_second_request_is_a_copy_with_the_sessions_own_token(app, world, si
     page = other.get(WEEK).get_data(as_text=True)
     (token,) = set(HEADER_TOKEN.findall(page))
     assert token not in second.get_data(as_text=True)
-    assert principal.post("/logout", data={"csrf_token": token}).status_code == 303  # CSRF is off in this app
-    assert len(flask_runs) == 4  # the other session's sign-in and first page, and the logout
+    assert principal.post("/logout", data={"csrf_token": token}).status_code == 400  # not this session's
+    assert other.post("/logout", data={"csrf_token": token}).status_code == 303
+    # The other session's sign-in (its form, then the post) and first page, and the two logouts.
+    assert len(flask_runs) == 5
 
 
 def test_the_compressed_copy_is_the_same_page(app, world, signed_in):
@@ -165,3 +168,88 @@ def test_no_copy_is_made_or_served_when_the_page_cache_is_off(app, world, signed
     principal.get(WEEK)
     principal.get(WEEK)
     assert len(flask_runs) == 2
+
+
+def test_pages_that_check_more_than_the_account_are_never_copied(app, world, signed_in, flask_runs):
+    """The district drill-down checks per request that the school is the caller's district's; one class's
+    export that the class is the school's: Flask answers every time (the review of ADR 0016)."""
+    supervisor, principal = signed_in("supervisor"), signed_in("principal")
+    one_class = f"/principal/exports/file?from={MON}&to={MON}&format=csv&table=items&class_id={world.class3.id}"
+    whole = f"/principal/exports/file?from={MON}&to={MON}&format=csv&table=items"
+    for client, path in ((supervisor, f"/district/school/{world.school.id}?week={MON}"), (principal, one_class)):
+        flask_runs.clear()
+        for _ in range(3):
+            assert client.get(path).status_code == 200
+        assert len(flask_runs) == 3, path
+    flask_runs.clear()
+    for _ in range(3):
+        principal.get(whole)
+    assert len(flask_runs) == 1  # the whole school's file is copied
+
+
+def test_head_conditional_flashed_and_device_requests_go_to_flask(app, world, signed_in, client, flask_runs):
+    principal = signed_in("principal")
+    for _ in range(2):
+        principal.get(WEEK)
+    flask_runs.clear()
+    assert principal.head(WEEK).status_code == 200
+    assert len(flask_runs) == 1
+    teacher = signed_in("teacher")
+    for _ in range(2):
+        teacher.get("/teacher/")
+    flask_runs.clear()
+    with teacher.session_transaction() as s:
+        s["_flashes"] = [("message", "刚刚保存的提示")]
+    assert "刚刚保存的提示" in teacher.get("/teacher/").get_data(as_text=True)
+    parent = f"/c/{TOKEN}?week={MON}"
+    client.get(parent)
+    client.get(parent)
+    client.set_cookie(app.config["DEVICE_COOKIE_NAME"], "not-a-device")
+    client.get(parent)
+    assert len(flask_runs) == 3  # the flashed page, the parent page once, and with a device cookie
+
+
+def test_a_body_over_the_limit_is_not_kept_and_the_bytes_are_bounded(app, world, signed_in, flask_runs):
+    principal = signed_in("principal")
+    principal.get(WEEK)
+    app.config["PAGE_MEMO_MAX_BODY"] = 1000
+    flask_runs.clear()
+    for _ in range(3):
+        principal.get(WEEK)
+    assert len(flask_runs) == 3
+    app.config["PAGE_MEMO_MAX_BODY"], app.config["PAGE_MEMO_BYTES"] = 10**7, 10**5
+    for n in range(6):
+        principal.get(f"{WEEK}&n={n}")
+    memo = app.wsgi_app
+    assert 0 < memo.bytes <= 10**5 and memo.bytes == sum(c.size for c in memo.copies.values())
+
+
+def test_a_parent_page_miss_reads_its_link_once_and_static_files_read_nothing(app, world, signed_in, client):
+    from tests.web.test_cached_pages import count_statements
+
+    links: list[str] = []
+
+    def miss():
+        links.append(client.get(f"/c/{TOKEN}?week={MON}").status_code)
+
+    assert count_statements(app, miss) >= 1
+    seen: list[str] = []
+    from sqlalchemy import event
+
+    from edulite.db import get_db
+
+    def spy(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    engine = get_db(app).engine(write=False)
+    principal = signed_in("principal")
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        client.get(f"/c/{TOKEN}?week={MON}&again=1")
+        link_reads = [q for q in seen if "class_link" in q]
+        seen.clear()
+        principal.get("/static/css/app.css").close()
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+    assert len(link_reads) == 1 and links == [200]
+    assert [q for q in seen if q != "BEGIN"] == []

@@ -101,9 +101,13 @@ def grow(app, world) -> None:
                                set_date=MON, minutes=70))
 
 
-@pytest.mark.parametrize("cache_entries", [512, 0], ids=["cache hit", "computed"])
-def test_statements_per_page_do_not_grow_with_classes_items_or_schools(app, world, frozen_today, cache_entries):
-    app.config["PAGE_CACHE_ENTRIES"] = cache_entries
+# Three paths: a copy answered before Flask (ADR 0016), Flask's path with the page cache (every miss of a
+# copy, and once a minute per session), and the page computed.
+@pytest.mark.parametrize(("cache_entries", "memo_entries"), [(512, 256), (512, 0), (0, 0)],
+                         ids=["memo hit", "cache hit", "computed"])
+def test_statements_per_page_do_not_grow_with_classes_items_or_schools(app, world, frozen_today, cache_entries,
+                                                                       memo_entries):
+    app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_MEMO_ENTRIES"] = cache_entries, memo_entries
     with session_scope(app) as s:
         add_item(s, world, day=MON, minutes=20)
     add_survey_link(app, world.class3)

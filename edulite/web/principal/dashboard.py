@@ -60,7 +60,7 @@ def dashboard():
 
     if error:
         return whole_page(), 422
-    return cache.page(("principal-dashboard", school_id(), today, version), whole_page)
+    return cache.page(("principal-dashboard", school_id(), today, version), whole_page, memo=True)
 
 
 @bp.get("/classes/<int:class_id>/<day>")

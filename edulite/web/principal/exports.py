@@ -143,5 +143,8 @@ def export_file():
         body = cache.cached(key, lambda: exports.to_xlsx([
             (titles[t], builders[t][1], labels(zone), localised(builders[t][0](session, **span))) for t in TABLES]))
         mime, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
-    cache.memoizable()  # the file is the cached body and names from the query: the same for the same key
+    if not values["class_id"]:
+        # The whole school's file is the cached body and names from the query: the same for the same key
+        # (ADR 0016). One class's is not copied: that the class is the school's is checked per request.
+        cache.memoizable()
     return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -116,7 +116,7 @@ def today():
 
     # The same until the school's next write (the version came with the account, auth.load_user); the
     # teacher's own classes and subjects are school data, so an assignment changes the version too.
-    return cache.page(("teacher-today", g.scope.user_id, day, now, g.data_version), page)
+    return cache.page(("teacher-today", g.scope.user_id, day, now, g.data_version), page, memo=True)
 
 
 @bp.get("/class/<int:class_id>")

@@ -142,18 +142,25 @@ def _tallies(session: Session, *, district_id: int, start: date, end: date, show
         .where(school_table.c.district_id == district_id,
                answer.evening >= start, answer.evening < end, klass.active)
         .group_by(school, answer.minutes, logged))
-    counts: dict[int | None, list[int]] = {}
-    minutes: dict[int | None, dict[int, int]] = {}
-    logged_at: dict[int | None, dict[int, int]] = {}
-    for sid, reported, logged_minutes, n, finished, asked, phone, on_time, kept_ in session.connection().execute(
-            statement):
-        for key in {sid, None}:
-            total = counts.setdefault(key, [0] * 6)
-            for i, count in enumerate((n, on_time, kept_, finished, asked, phone)):
-                total[i] += int(count)
-            histogram = minutes.setdefault(key, {})
-            histogram[reported] = histogram.get(reported, 0) + int(n)
-            histogram = logged_at.setdefault(key, {})
-            histogram[logged_minutes] = histogram.get(logged_minutes, 0) + int(n)
-    return {sid: Tally(n, on_time, kept_, finished, asked, phone, minutes[sid], logged_at[sid])
-            for sid, (n, on_time, kept_, finished, asked, phone) in counts.items()}
+    rows = session.connection().execute(statement).all()
+    by_school: dict[int | None, list[Any]] = {}
+    for row in rows:
+        by_school.setdefault(row[0], []).append(row)
+    # The district's own is every group, the NULL one (the schools not shown) included.
+    tallies: dict[int | None, Tally] = {sid: _tally(group) for sid, group in by_school.items() if sid is not None}
+    tallies[None] = _tally(rows)
+    return tallies
+
+
+def _tally(rows: Sequence[Any]) -> Tally:
+    """Add up grouped rows (school, reported, logged, n, finished, asked, phone, on time, kept)."""
+    if not rows:
+        return EMPTY
+    _school, reported, logged, n, finished, asked, phone, on_time, kept = zip(*rows, strict=True)
+    minutes: dict[int, int] = {}
+    logged_at: dict[int, int] = {}
+    for value, count in zip(reported, n, strict=True):
+        minutes[value] = minutes.get(value, 0) + count
+    for value, count in zip(logged, n, strict=True):
+        logged_at[value] = logged_at.get(value, 0) + count
+    return Tally(sum(n), sum(on_time), sum(kept), sum(finished), sum(asked), sum(phone), minutes, logged_at)

@@ -1,10 +1,11 @@
 """The survey's figures across a district (#13): one per school and one for the district, for a week.
 
-Two statements whatever the number of schools: the answers joined with their class and class-evening
-summary, and the district's policy versions. Each answer is judged against its
-class-evening's stored cap and counted minutes (ClassDayLoad); an evening with nothing logged has no
-summary row, so its cap comes from the school's policy for a school day of the class's grade. Each school's
-own privacy floor (R-SV-00) applies to its row; the district's row needs the highest floor of them all.
+Two statements whatever the number of schools and answers: the district's policy versions, and the answers
+joined with their class and class-evening summary, judged and counted in SQL (ADR 0018, amended). Each
+answer is judged against its class-evening's stored cap and counted minutes (ClassDayLoad); an evening with
+nothing logged has no summary row, so its cap comes from the school's policy for a school day of the class's
+grade. figures() of core.survey_rules stays the reference: tally_figures() of the counts equals it (tested).
+Each school's own privacy floor (R-SV-00) applies to its row; the district's row needs the highest floor.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def district_week(session: Session, *, district_id: int, start: date, end: date,
 
 
 EMPTY = Tally(0, 0, 0, 0, 0, 0, {}, {})
+GRADES = range(1, 10)  # core.policy.band_of's grades
 
 
 def _judging(policies: dict[int | None, Policy]) -> list[tuple[list[int], Policy]]:
@@ -91,13 +93,13 @@ def _tallies(session: Session, *, district_id: int, start: date, end: date, show
 
     Each answer's cap is its class-evening's stored cap (ClassDayLoad), else the school policy's school-day
     cap for the class's grade band; bedtime kept is decided in Python for each band of the form against each
-    policy's limit (bedtime_kept), so SQL only asks whether the answer's band is one of those kept. The
-    answers are grouped by school and reported minutes, and by school and logged minutes: a few thousand
-    rows for the medians and the nearest-rank 90th percentile instead of every answer."""
+    policy's limit for the grade (bedtime_kept), so SQL only asks whether the answer's band is one of those
+    kept. The answers are grouped by school (each shown one, and the rest of the district as one), reported
+    minutes and logged minutes: a few thousand rows for the medians and the nearest-rank 90th percentile
+    instead of every answer."""
     answers, classes, loads, school_table = (
         m.__table__ for m in (SurveyAnswer, SchoolClass, ClassDayLoad, School))  # type: ignore[union-attr]
     answer, klass, load = answers.c, classes.c, loads.c
-    junior = klass.grade >= 7  # stage_of: 7-9 junior, else primary (core.policy)
     groups = _judging(policies)
 
     def by_policy(pick: Callable[[Policy], ColumnElement[Any]]) -> ColumnElement[Any]:
@@ -106,16 +108,24 @@ def _tallies(session: Session, *, district_id: int, start: date, end: date, show
             return pick(default)
         return case(*[(answer.school_id.in_(ids), pick(policy)) for ids, policy in own], else_=pick(default))
 
+    def by_grade(value: Callable[[int], Any], sql: Callable[[Any], ColumnElement[Any]]) -> ColumnElement[Any]:
+        # A CASE over the runs of grades with the same value, taken from core.policy (band_of, stage_of)
+        # rather than restating its bands here: 1-2, 3-6, 7-9 for caps, 1-6, 7-9 for bedtime.
+        runs: list[tuple[int, Any]] = []
+        for grade in GRADES:
+            if runs and runs[-1][1] == value(grade):
+                runs[-1] = (grade, runs[-1][1])
+            else:
+                runs.append((grade, value(grade)))
+        *first, (_, last) = runs
+        return case(*[(klass.grade <= upto, sql(v)) for upto, v in first], else_=sql(last)) if first else sql(last)
+
     def default_cap(policy: Policy) -> ColumnElement[Any]:
-        return case((klass.grade <= 2, literal(cap_for(policy, 1, DayKind.SCHOOL_DAY))),
-                    (klass.grade <= 6, literal(cap_for(policy, 3, DayKind.SCHOOL_DAY))),
-                    else_=literal(cap_for(policy, 7, DayKind.SCHOOL_DAY)))
+        return by_grade(lambda grade: cap_for(policy, grade, DayKind.SCHOOL_DAY), literal)
 
     def kept(policy: Policy) -> ColumnElement[Any]:
-        primary = [b for b in BEDTIME_BANDS if bedtime_kept(b, bedtime_for(policy, 1))]
-        later = [b for b in BEDTIME_BANDS if bedtime_kept(b, bedtime_for(policy, 7))]
-        return case((and_(junior, answer.bedtime.in_(later)), literal(1)),
-                    (and_(~junior, answer.bedtime.in_(primary)), literal(1)), else_=literal(0))
+        return by_grade(lambda grade: tuple(b for b in BEDTIME_BANDS if bedtime_kept(b, bedtime_for(policy, grade))),
+                        lambda bands: case((answer.bedtime.in_(bands), literal(1)), else_=literal(0)))
 
     def flag(column: ColumnElement[Any]) -> ColumnElement[Any]:
         return case((column, literal(1)), else_=literal(0))

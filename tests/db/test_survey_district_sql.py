@@ -22,6 +22,7 @@ from tests.support.factories import make_world
 
 MONDAY = date(2026, 11, 16)
 EVENINGS = [MONDAY - timedelta(days=1)] + [MONDAY + timedelta(days=n) for n in range(8)]  # one either side
+CLASSES = 8  # the world's four, three at the edges of grade bands, one of another district
 MINUTES = st.one_of(st.sampled_from([0, 15, 30, 45, 60, 90, 120]), st.integers(0, 360))
 
 policy_values = st.fixed_dictionaries({
@@ -31,12 +32,12 @@ policy_values = st.fixed_dictionaries({
     "floor": st.integers(1, 6),
 })
 answers = st.lists(st.fixed_dictionaries({
-    "klass": st.integers(0, 4), "evening": st.sampled_from(EVENINGS), "device": st.sampled_from("abcdefgh"),
+    "klass": st.integers(0, CLASSES - 1), "evening": st.sampled_from(EVENINGS), "device": st.sampled_from("abcdefgh"),
     "minutes": MINUTES, "finished": st.booleans(), "bedtime": st.sampled_from(BEDTIME_BANDS),
     "asked": st.booleans(), "phone": st.booleans(), "moved": st.integers(0, 9),
 }), max_size=40)
 loads = st.lists(st.fixed_dictionaries({
-    "klass": st.integers(0, 4), "evening": st.sampled_from(EVENINGS), "cap": st.integers(0, 120),
+    "klass": st.integers(0, CLASSES - 1), "evening": st.sampled_from(EVENINGS), "cap": st.integers(0, 120),
     "counted": st.integers(0, 150),
 }), max_size=12)
 
@@ -57,19 +58,22 @@ def test_sql_figures_equal_figures_of_the_answers_judged_one_by_one(any_app):
         # A class of another district: its answers never count.
         far = SchoolClass(school_id=next(s.id for s in schools if s.district_id != district_id), grade=5,
                           name="邻区五年级", headcount=40)
-        session.add(far)
+        # Classes at the edges of the grade bands (R-HW-01..03: 2|3, 6|7) and of the stages (bedtime: 6|7).
+        edges = [SchoolClass(school_id=mine[n % 2], grade=grade, name=f"边{grade}", headcount=40)
+                 for n, grade in enumerate((2, 6, 9))]
+        session.add_all([far, *edges])
         session.flush()
         ours = session.exec(select(SchoolClass).where(col(SchoolClass.school_id).in_(mine))
                             .order_by(col(SchoolClass.id))).all()
         klass = [(c.id, c.school_id, c.grade) for c in [*ours, far]]
         school_ids = mine
         names = {s.id: s.name for s in schools}
-    assert len(klass) == 5 and len(school_ids) == 2
+    assert len(klass) == CLASSES and len(school_ids) == 2
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                      HealthCheck.function_scoped_fixture])
     @given(stored=answers, summaries=loads, district=policy_values, own=st.lists(
-        st.one_of(st.none(), policy_values), min_size=2, max_size=2), inactive=st.integers(0, 5),
+        st.one_of(st.none(), policy_values), min_size=2, max_size=2), inactive=st.integers(0, CLASSES),
         shown=st.permutations([0, 1]), page=st.integers(0, 2))
     def check(stored, summaries, district, own, inactive, shown, page):
         policies: dict[int | None, Policy] = {None: policy(district)}
@@ -97,7 +101,7 @@ def test_sql_figures_equal_figures_of_the_answers_judged_one_by_one(any_app):
             conn.execute(delete(SurveyAnswer))
             conn.execute(delete(ClassDayLoad))
             conn.execute(update(SchoolClass).values(active=True))
-            if inactive < 5:
+            if inactive < CLASSES:
                 conn.execute(update(SchoolClass).where(SchoolClass.id == klass[inactive][0]).values(active=False))
             if rows:
                 conn.execute(insert(SurveyAnswer), list(rows.values()))

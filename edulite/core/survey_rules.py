@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -140,6 +140,62 @@ def figures(answers: Iterable[Answer], *, floor: int) -> Figures:
         finished=share(sum(a.finished for a in chosen), n),
         asked_to_check=share(sum(a.asked_to_check for a in chosen), n),
         phone_used=share(sum(a.phone_used for a in chosen), n),
+        logged_median=logged,
+        ratio=ratio(median, logged),
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What figures() needs of a set of answers, counted (by SQL, edulite.survey.district): the number of
+    answers, of those on time, in bed in time, finished, asked to check and with a phone, and how many
+    answers reported each number of minutes and had each number of logged minutes. Unique answers only:
+    storage keeps one per device, class and evening (the unique key), as unique() does."""
+
+    answers: int
+    on_time: int
+    bedtime_kept: int
+    finished: int
+    asked_to_check: int
+    phone_used: int
+    minutes: Mapping[int, int]  # reported minutes -> number of answers
+    logged: Mapping[int, int]  # the class-evening's logged minutes -> number of answers
+
+
+def ranked(histogram: Mapping[int, int], index: int) -> int:
+    """The value at index (from 0) of the values counted in histogram, sorted: sorted(values)[index]."""
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+def histogram_median(histogram: Mapping[int, int], n: int) -> float:
+    """statistics.median of the n values counted in histogram: the middle one, or the mean of the two."""
+    if n % 2:
+        return float(ranked(histogram, n // 2))
+    return (ranked(histogram, n // 2 - 1) + ranked(histogram, n // 2)) / 2
+
+
+def tally_figures(tally: Tally, *, floor: int) -> Figures:
+    """figures() of the answers tally counts: the same indicators, the same floor (R-SV-00), exactly."""
+    n = tally.answers
+    if n < max(floor, 1):
+        return Figures(n, False)
+    median = histogram_median(tally.minutes, n)
+    logged = histogram_median(tally.logged, n)
+    return Figures(
+        n, True,
+        on_time=share(tally.on_time, n),
+        median=median,
+        # percentile()'s nearest rank, from the counts.
+        p90=ranked(tally.minutes, max(0, math.ceil(0.9 * n) - 1)),
+        bedtime_kept=share(tally.bedtime_kept, n),
+        finished=share(tally.finished, n),
+        asked_to_check=share(tally.asked_to_check, n),
+        phone_used=share(tally.phone_used, n),
         logged_median=logged,
         ratio=ratio(median, logged),
     )

@@ -13,13 +13,19 @@ from hypothesis import strategies as st
 
 from edulite.core.policy import NATIONAL, PolicyLooser, tighten
 from edulite.core.survey_rules import (
+    BEDTIME_BANDS,
     Answer,
+    Tally,
     bedtime_kept,
     class_week_alerts,
     evenings_over,
     figures,
+    histogram_median,
+    on_time,
     percentile,
+    ranked,
     ratio,
+    tally_figures,
     unique,
 )
 
@@ -159,3 +165,32 @@ def test_a_policy_dataclass_change_of_the_floor_only_hides_figures(answers):
     high = figures(answers, floor=dataclasses.replace(NATIONAL, survey_min_answers=30).survey_min_answers)
     low = figures(answers, floor=5)
     assert high == low or (not high.enough and high.answers == low.answers)
+
+
+def tally_of(answers: list[Answer]) -> Tally:
+    """Count what tally_figures needs, as the district's SQL statement does (edulite.survey.district)."""
+    minutes: dict[int, int] = {}
+    logged: dict[int, int] = {}
+    for a in answers:
+        minutes[a.minutes] = minutes.get(a.minutes, 0) + 1
+        logged[a.logged] = logged.get(a.logged, 0) + 1
+    return Tally(len(answers), sum(on_time(a) for a in answers),
+                 sum(bedtime_kept(a.bedtime, a.bedtime_limit) for a in answers), sum(a.finished for a in answers),
+                 sum(a.asked_to_check for a in answers), sum(a.phone_used for a in answers), minutes, logged)
+
+
+@given(st.lists(st.tuples(st.integers(0, 360), st.integers(0, 150), st.sampled_from(BEDTIME_BANDS),
+                          st.booleans(), st.booleans(), st.booleans(), st.integers(0, 120)), max_size=60),
+       st.integers(1, 8))
+def test_figures_from_counts_equal_figures_of_the_answers(values, floor):
+    # Medians of an odd and an even number, the nearest-rank 90th percentile, the floor (R-SV-00), ratios.
+    answers = [Answer(1, MON, f"d{i}", m, fin, band, asked, phone, cap, "21:20", lg, 3)
+               for i, (m, lg, band, fin, asked, phone, cap) in enumerate(values)]
+    assert tally_figures(tally_of(answers), floor=floor) == figures(answers, floor=floor)
+
+
+def test_ranked_and_histogram_median():
+    assert [ranked({3: 2, 1: 1}, i) for i in range(3)] == [1, 3, 3]
+    assert histogram_median({1: 1, 4: 1}, 2) == 2.5 and histogram_median({7: 3}, 3) == 7.0
+    with pytest.raises(IndexError):
+        ranked({1: 1}, 1)

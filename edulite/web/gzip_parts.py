@@ -6,8 +6,9 @@ before it, as pigz joins its blocks); the token goes between the parts as a stor
 deflate block. So each answer costs a few small joins, not a compression, and the token is never
 compressed together with anything a request could reflect into the page (BREACH).
 
-The gzip trailer's CRC-32 covers the whole page: each part's CRC and the linear map its bytes apply to a
-running CRC are kept, so the CRC over part, token, part … costs 32 XORs a part instead of reading the page.
+The gzip trailer's CRC-32 covers the whole page: the CRC is linear, so the page's CRC with zeros for the
+tokens and one linear map from the token's own CRC are kept (per token length), and an answer's CRC costs
+one CRC over the token and 32 XORs instead of reading the page.
 """
 
 from __future__ import annotations
@@ -49,30 +50,51 @@ def _stored_block(data: bytes) -> bytes:
 class Compressed:
     """parts[0] + token + parts[1] + token + … as gzip, the parts compressed once."""
 
-    __slots__ = ("deflated", "crcs", "shifts", "size")
+    __slots__ = ("parts", "deflated", "shifts", "size", "by_length")
 
     def __init__(self, parts: list[bytes]):
+        self.parts = parts
         self.deflated: list[bytes] = []
         for n, part in enumerate(parts):
             compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
             last = n == len(parts) - 1
             self.deflated.append(compressor.compress(part) + compressor.flush(zlib.Z_FINISH if last
                                                                               else zlib.Z_FULL_FLUSH))
-        self.crcs = [zlib.crc32(part) for part in parts]
         self.shifts = [_shift_columns(part) for part in parts]
         self.size = sum(len(part) for part in parts)
+        self.by_length: dict[int, tuple[int, tuple[int, ...]]] = {}
+
+    def _crc_terms(self, length: int) -> tuple[int, tuple[int, ...]]:
+        """For tokens of this length: the page's CRC with zero bytes for the tokens, and the linear map from a
+        token's own CRC register to what its copies add. The CRC is linear in the data (over GF(2)), so
+        crc(page) = crc(page with zeros for tokens) ^ M(register of the token alone): one map, however many
+        tokens the page holds (a teacher's home has one per class)."""
+        if length not in self.by_length:
+            zero = zlib.crc32((b"\0" * length).join(self.parts))
+            token_shift = _shift_columns(b"\0" * length)
+            columns = []
+            for bit in range(32):
+                value = 0
+                for n in range(1, len(self.parts)):  # Horner: each token adds its bit, the rest shifts it on
+                    value = _apply(token_shift, value) ^ (1 << bit)  # earlier ones shift over this token
+                    value = _apply(self.shifts[n], value)
+                columns.append(value)
+            self.by_length[length] = (zero, tuple(columns))
+        return self.by_length[length]
 
     def chunks(self, token: bytes) -> list[bytes]:
         """The gzip body, as chunks to write one after the other."""
         out = [_HEADER]
-        crc = 0
         stored = _stored_block(token)
         for n, deflated in enumerate(self.deflated):
             if n:
                 out.append(stored)
-                crc = zlib.crc32(token, crc)
             out.append(deflated)
-            crc = _apply(self.shifts[n], crc) ^ self.crcs[n]
+        if len(self.parts) > 1:
+            zero, columns = self._crc_terms(len(token))
+            crc = zero ^ _apply(columns, zlib.crc32(token, 0xFFFFFFFF) ^ 0xFFFFFFFF)
+        else:
+            crc = zlib.crc32(self.parts[0])
         size = self.size + len(token) * (len(self.deflated) - 1)
         out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
         return out

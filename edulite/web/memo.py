@@ -58,6 +58,9 @@ _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "H
 _VARYING_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HOST")
 # Not kept with a copy: recomputed (length) or per response (cookies, date).
 GZIP_ETAG_SUFFIX = "-gz"
+# Session cookies verified, and CSRF tokens signed, remembered per worker (see Memo._session).
+_VERIFIED_COOKIES = 4096
+_TOKEN_REUSE_SECONDS = 60
 _PER_RESPONSE = frozenset({"content-length", "set-cookie", "date"})
 
 
@@ -98,6 +101,8 @@ class Memo:
         self.bytes = 0  # plain bodies held (a compressed copy adds about a tenth)
         self.lock = threading.Lock()
         self._signers: tuple = ()
+        self.sessions: OrderedDict[str, tuple[dict, float]] = OrderedDict()
+        self.tokens: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
         self.static = (app.static_url_path or "/static") + "/"
 
     def _signing(self) -> tuple:
@@ -110,7 +115,48 @@ class Memo:
             csrf = URLSafeTimedSerializer(cfg.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key or "",
                                           salt="wtf-csrf-token")
             self._signers = (secrets_now, sessions, csrf)
+            with self.lock:  # nothing verified or signed under the old keys is used again
+                self.sessions.clear()
+                self.tokens.clear()
         return self._signers[1:]
+
+    def _session(self, signed: str) -> dict | None:
+        """The session cookie's contents, or None if its signature or age is wrong.
+
+        A cookie that verified once is remembered with its signing time: a phone sends the same cookie
+        until the idle clock moves (once a minute), and verifying it again gave a fifth of an answer's
+        time. Its age is checked on every request, as itsdangerous would.
+        """
+        serializer = self._signing()[0]  # first: a changed secret key forgets what was verified under the old
+        max_age = int(self.app.permanent_session_lifetime.total_seconds())
+        now = time.time()
+        with self.lock:
+            known = self.sessions.get(signed)
+        if known is not None and 0 <= now - known[1] <= max_age:
+            return known[0]
+        try:
+            data, signed_at = serializer.loads(signed, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return None
+        with self.lock:
+            self.sessions[signed] = (data, signed_at.timestamp())
+            while len(self.sessions) > _VERIFIED_COOKIES:
+                self.sessions.popitem(last=False)
+        return data
+
+    def _csrf_token(self, secret: str) -> bytes:
+        """The session's CSRF token, signed as Flask-WTF signs it, reused for up to a minute (of its hour)."""
+        now = time.monotonic()
+        with self.lock:
+            known = self.tokens.get(secret)
+        if known is not None and now - known[1] < _TOKEN_REUSE_SECONDS:
+            return known[0]
+        token = self._signing()[1].dumps(secret).encode()
+        with self.lock:
+            self.tokens[secret] = (token, now)
+            while len(self.tokens) > _VERIFIED_COOKIES:
+                self.tokens.popitem(last=False)
+        return token
 
     def _size(self) -> int:
         cfg = self.app.config
@@ -134,7 +180,7 @@ class Memo:
                 self.copies.move_to_end(key)
         if copy is not None and (len(copy.parts) == 1 or secret is not None):
             # The session's own CSRF token where the copied page had its caller's (a form on the page).
-            token = self._signing()[1].dumps(secret).encode() if len(copy.parts) > 1 else b""
+            token = self._csrf_token(secret) if secret is not None and len(copy.parts) > 1 else b""
             headers, chunks = copy.answer(token, accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")))
             start_response(copy.status, headers)
             return chunks
@@ -159,10 +205,8 @@ class Memo:
             if klass is None:
                 return None
             return ("parent", klass, self._today(klass.timezone), *common), None
-        sessions = self._signing()[0]
-        try:
-            data = sessions.loads(signed, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
-        except BadSignature:
+        data = self._session(signed)
+        if data is None:
             return None
         uid = data.get("uid")
         if uid is None or not (_PLAIN_SESSION | {cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token")}).issuperset(data):

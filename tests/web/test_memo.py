@@ -253,3 +253,24 @@ def test_a_parent_page_miss_reads_its_link_once_and_static_files_read_nothing(ap
         event.remove(engine, "before_cursor_execute", spy)
     assert len(link_reads) == 1 and links == [200]
     assert [q for q in seen if q != "BEGIN"] == []
+
+
+def test_a_remembered_cookie_is_still_checked_for_age_and_key(app, world, signed_in, flask_runs, monkeypatch):
+    """Verified cookies are remembered (Memo._session); their age is checked on every request, and a new
+    secret key forgets them."""
+    from edulite.web import memo
+
+    principal = signed_in("principal")
+    for _ in range(2):
+        principal.get(WEEK)
+    flask_runs.clear()
+    real = time.time
+    monkeypatch.setattr(memo.time, "time", lambda: real() + 13 * 3600)  # past PERMANENT_SESSION_LIFETIME
+    principal.get(WEEK)
+    assert len(flask_runs) == 1
+    monkeypatch.setattr(memo.time, "time", real)
+    principal.get(WEEK)
+    assert len(flask_runs) == 1  # a copy again
+    app.secret_key = "another secret key of enough length for this test"
+    response = principal.get(WEEK)
+    assert response.status_code == 302 and response.location.startswith("/login")

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from edulite.core.scope import Scope
-from edulite.db import get_db, get_session
+from edulite.db import SINGLE_READ, get_db, get_session
 from edulite.models import DataVersion, School, User
 from edulite.school import devices
 
@@ -135,7 +135,7 @@ def read_account(app: Flask, uid):
     """The account row of _LOAD (with its data version and time zone), or None; a plain read connection,
     not the request's ORM session: cheaper by half, and a write request does not take SQLite's write
     lock before its view even starts."""
-    with get_db(app).engine(write=False).connect() as conn:
+    with get_db(app).engine(write=False).connect().execution_options(**{SINGLE_READ: True}) as conn:
         return conn.execute(_LOAD, {"uid": uid}).first()
 
 

@@ -90,11 +90,8 @@ class Compressed:
             if n:
                 out.append(stored)
             out.append(deflated)
-        if len(self.parts) > 1:
-            zero, columns = self._crc_terms(len(token))
-            crc = zero ^ _apply(columns, zlib.crc32(token, 0xFFFFFFFF) ^ 0xFFFFFFFF)
-        else:
-            crc = zlib.crc32(self.parts[0])
+        zero, columns = self._crc_terms(len(token))  # one part: its CRC, kept, and a map of zeros
+        crc = zero ^ _apply(columns, zlib.crc32(token, 0xFFFFFFFF) ^ 0xFFFFFFFF)
         size = self.size + len(token) * (len(self.deflated) - 1)
         out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
         return out

@@ -274,3 +274,27 @@ def test_a_remembered_cookie_is_still_checked_for_age_and_key(app, world, signed
     app.secret_key = "another secret key of enough length for this test"
     response = principal.get(WEEK)
     assert response.status_code == 302 and response.location.startswith("/login")
+
+
+def test_a_copy_costs_one_statement_and_no_transaction_on_sqlite(app, world, signed_in):
+    """The account is read by one statement outside any transaction (db.SINGLE_READ): SQLite reads a
+    single statement consistently, and BEGIN with the rollback after was a third of a copy's time."""
+    from sqlalchemy import event
+
+    from edulite.db import get_db
+
+    principal = signed_in("principal")
+    for _ in range(2):
+        principal.get(WEEK)
+    seen: list[str] = []
+
+    def spy(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    engine = get_db(app).engine(write=False)
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        assert principal.get(WEEK).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")

@@ -141,8 +141,15 @@ def build(app, *, schools: int = 0, classes_per_school: int = 12, today: date, s
     # by the same code that keeps them afterwards.
     with session_scope(app) as s:
         summary.rebuild(s)
-    with db.engine(write=True).begin() as conn:
-        conn.execute(text("ANALYZE"))
+    engine = db.engine(write=True)
+    if engine.dialect.name == "postgresql":
+        # VACUUM too, as autovacuum soon does after a bulk load: without a visibility map the summaries'
+        # covering indexes are read with heap fetches (the district's statement: 6 ms instead of 4).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
     return Built(first[0], first[1], first[1][:TEACHER_CLASSES], token, 1 + schools,
                  len(first[1]) + schools * classes_per_school, count)
 

@@ -10,12 +10,13 @@ Each school's own privacy floor (R-SV-00) applies to its row; the district's row
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, null
+from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, case, func, literal, null
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -91,16 +92,35 @@ def _tallies(session: Session, *, district_id: int, start: date, end: date, show
     in SQL by the same rules (core.survey_rules: on_time, bedtime_kept; tested equal to figures() by
     tests/db/test_survey_district_sql.py), in one statement whatever the number of answers.
 
+    The answers are grouped by school (each shown one, and the rest of the district as one), reported
+    minutes and logged minutes: a few thousand rows for the medians and the nearest-rank 90th percentile
+    instead of every answer."""
+    groups = tuple((tuple(ids), policy) for ids, policy in _judging(policies))
+    rows = session.connection().execute(_statement(groups), {
+        "district_id": district_id, "start": start, "end": end, "shown": list(shown)}).all()
+    by_school: dict[int | None, list[Any]] = {}
+    for row in rows:
+        by_school.setdefault(row[0], []).append(row)
+    # The district's own is every group, the NULL one (the schools not shown) included.
+    tallies: dict[int | None, Tally] = {sid: _tally(group) for sid, group in by_school.items() if sid is not None}
+    tallies[None] = _tally(rows)
+    return tallies
+
+
+@functools.lru_cache(maxsize=32)
+def _statement(groups: tuple[tuple[tuple[int, ...], Policy], ...]):
+    """The statement of _tallies, built once per set of policy groups (_judging): the district, the week and
+    the schools shown are bound parameters. Building it on every request cost more Python than PostgreSQL
+    spent running it on a district without answers (issue #12).
+
     Each answer's cap is its class-evening's stored cap (ClassDayLoad), else the school policy's school-day
     cap for the class's grade band; bedtime kept is decided in Python for each band of the form against each
     policy's limit for the grade (bedtime_kept), so SQL only asks whether the answer's band is one of those
-    kept. The answers are grouped by school (each shown one, and the rest of the district as one), reported
-    minutes and logged minutes: a few thousand rows for the medians and the nearest-rank 90th percentile
-    instead of every answer."""
+    kept."""
     answers, classes, loads, school_table = (
         m.__table__ for m in (SurveyAnswer, SchoolClass, ClassDayLoad, School))  # type: ignore[union-attr]
     answer, klass, load = answers.c, classes.c, loads.c
-    groups = _judging(policies)
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
 
     def by_policy(pick: Callable[[Policy], ColumnElement[Any]]) -> ColumnElement[Any]:
         *own, (_, default) = groups
@@ -134,8 +154,9 @@ def _tallies(session: Session, *, district_id: int, start: date, end: date, show
     # One pass over the answers: the shown schools each their own group, the rest of the district one group
     # (NULL), by reported and logged minutes. Python adds the groups up (the district's row is all of them);
     # no row of the week's answers leaves the database, and none is read twice.
-    school = case((answer.school_id.in_(shown), answer.school_id), else_=null())
-    statement = (
+    school = case((answer.school_id.in_(bindparam("shown", type_=Integer, expanding=True)), answer.school_id),
+                  else_=null())
+    return (
         core_select(school.label("school"), answer.minutes, logged.label("logged"), func.count(),
                     func.sum(flag(answer.finished)), func.sum(flag(answer.asked_to_check)),
                     func.sum(flag(answer.phone_used)),
@@ -149,17 +170,9 @@ def _tallies(session: Session, *, district_id: int, start: date, end: date, show
         # probing its primary key once per answer (~20% of the statement on M).
         .outerjoin(loads, and_(load.class_id == answer.class_id, load.day == answer.evening, load.day >= start,
                                load.day < end))
-        .where(school_table.c.district_id == district_id,
+        .where(school_table.c.district_id == bindparam("district_id", type_=Integer),
                answer.evening >= start, answer.evening < end, klass.active)
         .group_by(school, answer.minutes, logged))
-    rows = session.connection().execute(statement).all()
-    by_school: dict[int | None, list[Any]] = {}
-    for row in rows:
-        by_school.setdefault(row[0], []).append(row)
-    # The district's own is every group, the NULL one (the schools not shown) included.
-    tallies: dict[int | None, Tally] = {sid: _tally(group) for sid, group in by_school.items() if sid is not None}
-    tallies[None] = _tally(rows)
-    return tallies
 
 
 def _tally(rows: Sequence[Any]) -> Tally:

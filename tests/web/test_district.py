@@ -16,6 +16,10 @@ def test_the_overview_counts_over_cap_class_days_per_school(client, auth, world,
     page = client.get(f"/district/?week={WEEK}").get_data(as_text=True)
     assert "测试小学" in page and "另一小学" in page and "邻区中学" not in page
     assert "1 / 15 (7%)" in page  # 3 classes x 5 school days, one over
+    # Each school's name opens its own drill-down for the week shown (the links are built from one url_for).
+    links = {name: (int(sid), week) for sid, week, name in
+             re.findall(r'<a href="/district/school/(\d+)\?week=([\d-]+)">([^<]+)</a>', page)}
+    assert links == {"测试小学": (world.school.id, WEEK), "另一小学": (world.other_school.id, WEEK)}
 
 
 def test_a_supervisor_drills_down_into_a_school_of_the_district(client, auth, world, app):

@@ -1,11 +1,15 @@
 -- The teacher's real save form, posted by every wrk connection with a fresh description each time (an
--- identical entry within ten minutes is taken as a retry and not saved again). RAW=1 posts the same body
--- to the raw-insert baseline instead.
+-- identical entry within ten minutes is taken as a retry and not saved again). PAIRS lists class:subject
+-- pairs the signed-in teacher teaches and DAYS the set dates to spread the entries over (bench/run.py,
+-- save_workload); RAW=1 posts the same body to the raw-insert baseline instead.
 local csrf = os.getenv("CSRF") or ""
-local day = os.getenv("DAY")
 local raw = os.getenv("RAW") == "1"
-local classes = {}
-for id in string.gmatch(os.getenv("CLASSES") or "", "%d+") do classes[#classes + 1] = id end
+local pairs_ = {}
+for class_id, subject_id in string.gmatch(os.getenv("PAIRS") or "", "(%d+):(%d+)") do
+  pairs_[#pairs_ + 1] = {class_id, subject_id}
+end
+local days = {}
+for day in string.gmatch(os.getenv("DAYS") or "", "[%d-]+") do days[#days + 1] = day end
 local counter = 0
 
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -16,11 +20,15 @@ end
 
 request = function()
   counter = counter + 1
-  local class_id = classes[(counter % #classes) + 1]
-  local body = "csrf_token=" .. csrf .. "&subject_id=" .. ((counter % 2) + 1) ..
+  -- Each connection walks the pairs from its own random start, and the days at a slower pace, so
+  -- concurrent saves land on different class-evenings as a school's teachers' do.
+  local n = counter + tonumber(prefix)
+  local pair = pairs_[(n % #pairs_) + 1]
+  local day = days[(math.floor(n / #pairs_) % #days) + 1]
+  local body = "csrf_token=" .. csrf .. "&subject_id=" .. pair[2] ..
     "&description=bench+" .. prefix .. "+" .. counter .. "&kind=written&location=class&required=1" ..
     "&minutes=10&set_date=" .. day
-  local path = raw and "/insert" or ("/teacher/class/" .. class_id)
+  local path = raw and "/insert" or ("/teacher/class/" .. pair[1])
   -- nil headers: wrk.format then sends wrk.headers, which hold -H's Cookie and the Host.
   return wrk.format("POST", path, nil, body)
 end

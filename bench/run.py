@@ -321,6 +321,14 @@ def run(args) -> dict:
         rss = worker_rss_mb(servers["edulite"])
         runs = 0 if args.only == "pages" else args.runs
         teacher, env = save_workload(args, url, base, signed, built, today)
+        if runs:
+            # Unmeasured first, both: on a new database the first seconds of saves grow SQLite's WAL file,
+            # and an fsync that must also record a file's new size costs more than one that overwrites
+            # (a server that has run an evening has its WAL at full size; bench/README.md).
+            wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.save_warmup,
+                headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
+            wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers, seconds=args.save_warmup,
+                script=SAVE_LUA, env={**env, "RAW": "1"})
         for _ in range(runs):
             teacher.get("/teacher/")  # the cookie's idle clock, as above
             used = workers_cpu_s(servers["edulite"])
@@ -343,7 +351,8 @@ def run(args) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"set": args.set, "database": kind, "built": built.__dict__ | {"parent_token": "…"},
             "settings": {k: getattr(args, k) for k in ("workers", "worker_class", "threads", "connections",
-                                                        "writers", "seconds", "runs", "pileup")},
+                                                        "writers", "seconds", "runs", "pileup",
+                                                        "save_warmup")},
             "pages": summarise(rows), "save": summarise_saves(saves), "in_process": measured, "rss_mb": rss}
 
 
@@ -437,13 +446,14 @@ def main() -> None:
     parser.add_argument("--schools", type=int, help="extra schools (M: 600)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)  # as gunicorn.conf.py
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--writers", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pileup", action="store_true",
                         help="the earlier save workload: one teacher's four classes, today only (see save_workload)")
+    parser.add_argument("--save-warmup", type=int, default=10, help="seconds of unmeasured saves first")
     parser.add_argument("--only", choices=("pages", "save"), help="measure only the pages, or only the save")
     parser.add_argument("--no-save", action="store_true", help="print only, do not write bench/results/")
     parser.add_argument("--reuse", action="store_true",

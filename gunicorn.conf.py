@@ -1,0 +1,21 @@
+"""gunicorn's settings for Edulite: `gunicorn app:app` reads this file from the project's root, and flags
+on the command line override it.
+
+Chosen by measurement (bench/README.md, "Workers and threads", issue #12): on two cores, two threads a
+worker served the cached pages as fast as four (0.47-0.51 of a bare WSGI app) and the teacher's save
+faster and steadier (0.21-0.34 of a raw INSERT against 0.10-0.30 with four threads; p99 0.15-0.54 s
+against 0.16-3.6 s): a thread holding SQLite's write lock waits less for the GIL behind its neighbours.
+"""
+
+import multiprocessing
+import os
+
+# One worker per core (WEB_CONCURRENCY overrides, as gunicorn itself reads it); at least two, so one slow
+# request never holds the whole site.
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = 2
+# A whole-school export or an import can take seconds on a large school; a worker silent for a minute is stuck.
+timeout = 60
+# Phones behind the proxy reuse their connection for the next page of the evening.
+keepalive = 5

@@ -1,10 +1,9 @@
 """gunicorn's settings for Edulite: `gunicorn app:app` reads this file from the project's root, and flags
 on the command line override it.
 
-Chosen by measurement (bench/README.md, "Workers and threads", issue #12): on two cores, two threads a
-worker served the cached pages as fast as four (0.47-0.51 of a bare WSGI app) and the teacher's save
-faster and steadier (0.21-0.34 of a raw INSERT against 0.10-0.30 with four threads; p99 0.15-0.54 s
-against 0.16-3.6 s): a thread holding SQLite's write lock waits less for the GIL behind its neighbours.
+Chosen by measurement (ADR 0019, issue #12): on two cores, two threads a worker served the cached pages
+as fast as four (0.41-0.51 of a bare WSGI app) and the teacher's save a little faster (0.21-0.34 of a raw
+INSERT against 0.16-0.30): a thread holding SQLite's write lock waits less for the GIL behind its neighbours.
 """
 
 import multiprocessing

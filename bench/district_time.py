@@ -5,12 +5,15 @@ Requests the overview N times through the test client with PAGE_CACHE_ENTRIES = 
 as in the evening when 600 schools write and the district's version moves all the time) and prints the
 median and minimum server time (wall and CPU of the process), then each statement's median time
 (before/after_cursor_execute) and, with --explain, PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of each.
-Also times the drill-down into one school (`--school`), which no cache serves either.
+Also times the drill-down into one school (`--school`), which no cache serves either. `--changed K` times the
+evening instead: caches on, and before each request K schools' data versions move as their writes would move
+them, so whatever is cached per school version is used and the rest computed again.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import secrets
 import statistics
 import sys
@@ -41,6 +44,9 @@ def main() -> None:
     parser.add_argument("--query", default="", help="more of the query string, e.g. sort=worst&page=3")
     parser.add_argument("--school", action="store_true", help="the drill-down into the first school instead")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each statement (PostgreSQL)")
+    parser.add_argument("--changed", type=int, default=None, metavar="K",
+                        help="the evening instead: caches on, K schools written to before each request (their "
+                             "data versions bumped), so only what is cached per school version serves")
     args = parser.parse_args()
     args.schools = 600 if args.set == "M" else 0
     today = date.today()
@@ -51,7 +57,18 @@ def main() -> None:
     path = (f"/district/school/{built.school_id}?week={monday}" if args.school
             else f"/district/?week={monday}" + (f"&{args.query}" if args.query else ""))
     app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16),
-                      "PAGE_CACHE_ENTRIES": 0})
+                      **({"PAGE_CACHE_ENTRIES": 0} if args.changed is None else {"PAGE_MEMO_ENTRIES": 0})})
+    rng = random.Random(1)
+
+    def write_to_schools() -> None:
+        """What K schools' writes do to the caches: their data versions move (edulite.school.versions)."""
+        if not args.changed:
+            return
+        with get_db(app).engine(write=True).begin() as conn:
+            ids = [r[0] for r in conn.execute(text("SELECT id FROM school ORDER BY id"))]
+            chosen = rng.sample(ids, min(args.changed, len(ids)))
+            conn.execute(text("INSERT INTO data_version (school_id, version) VALUES (:s, 1) ON CONFLICT (school_id) "
+                              "DO UPDATE SET version = data_version.version + 1"), [{"s": sid} for sid in chosen])
     timings: list[list[tuple[str, object, float]]] = []
     current: list[tuple[str, object, float]] = []
     started_at: dict[int, float] = {}
@@ -73,13 +90,16 @@ def main() -> None:
     walls, cpus = [], []
     for _ in range(args.n):
         current = []
+        write_to_schools()
+        current = []  # the writes are not the request's
         wall, cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
         assert response.status_code == 200
         timings.append(current)
-    print(f"{path} on {args.set}, {args.n} computed requests, {len(response.data):,} bytes")
+    what = "computed" if args.changed is None else f"after writes to {args.changed} schools each,"
+    print(f"{path} on {args.set}, {args.n} {what} requests, {len(response.data):,} bytes")
     print(f"  server wall ms: median {statistics.median(walls):.1f}, min {min(walls):.1f}; "
           f"CPU of this process ms: median {statistics.median(cpus):.1f}, min {min(cpus):.1f}")
     sql = [sum(t for _s, _p, t in run) for run in timings]

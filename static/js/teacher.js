@@ -22,6 +22,8 @@
   document.addEventListener("htmx:timeout", function (e) { showProblem(e, "network"); });
   document.addEventListener("htmx:responseError", function (e) { showProblem(e, "failed"); });
   document.addEventListener("htmx:beforeRequest", function (e) {
+    // The meter's own refresh is not a new try: "tap Save again" stays until the teacher does.
+    if (e.detail.elt && e.detail.elt.id === "meter-preview") return;
     var status = statusFor(e.detail.elt);
     if (status) status.hidden = true;
   });

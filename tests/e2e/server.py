@@ -84,12 +84,30 @@ class BaseURL(str):
     data: Any
 
 
+def _closed_at_once(app):
+    """The app's answer read whole and closed inside the call. Werkzeug's development server drains the
+    socket before it closes an answer, and a browser that dropped the connection (a navigation while a
+    script still loads) makes that read raise first: the static file stayed open until garbage collection,
+    whose ResourceWarning then failed whichever test was running (seen once in CI, under load). gunicorn,
+    which serves Edulite, closes answers itself."""
+
+    def wsgi(environ, start_response):
+        result = app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    return wsgi
+
+
 class LiveServer:
     """Serve an app on a free loopback port from a background thread until stop()."""
 
     def __init__(self, app: Flask, data: Any = None):
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, _closed_at_once(app), threaded=True)
         self.url = BaseURL(f"http://127.0.0.1:{self._server.server_port}")
         self.url.app, self.url.data = app, data
         self._thread = threading.Thread(target=self._serve, name="edulite-live", daemon=True)

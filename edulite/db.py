@@ -194,6 +194,25 @@ def check_writable(session: Session, *_args) -> None:
         raise WritesInReadPhase("call db.begin_writes(session) before writing")
 
 
+# One note-dropper per session.info key, so that installing twice listens once.
+_DROPS: dict = {}
+
+
+def install_flush_hooks(after_flush, after_flush_postexec, pending: str) -> None:
+    """Listen on every ORM session for flushes whose work after_flush notes under session.info[pending] and
+    after_flush_postexec does; a rollback drops the notes. Idempotent (create_app may run more than once in
+    a process). Used by the per-school counts kept beside the summaries (homework.school_days, school.counts).
+    """
+    if not event.contains(OrmSession, "after_flush", after_flush):
+        event.listen(OrmSession, "after_flush", after_flush)
+        event.listen(OrmSession, "after_flush_postexec", after_flush_postexec)
+    if pending not in _DROPS:
+        _DROPS[pending] = lambda session, *_args: session.info.pop(pending, None)
+    for name in ("after_rollback", "after_soft_rollback"):
+        if not event.contains(OrmSession, name, _DROPS[pending]):
+            event.listen(OrmSession, name, _DROPS[pending])
+
+
 event.listen(OrmSession, "after_commit", _write_transaction_ended)
 event.listen(OrmSession, "after_rollback", _write_transaction_ended)
 event.listen(OrmSession, "before_flush", check_writable)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import bindparam, case, delete, event, func, insert, inspect, select
+from sqlalchemy import bindparam, case, delete, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from edulite.db import install_flush_hooks
 from edulite.models import ClassDayLoad, School, SchoolClass, SchoolDayLoad
 
 TABLE = SchoolDayLoad.__table__  # type: ignore[attr-defined]
@@ -137,15 +138,6 @@ def _after_flush_postexec(session: Session, _context) -> None:
         refresh(session, school_id)
 
 
-def _transaction_ended(session: Session, *_args) -> None:
-    session.info.pop(PENDING, None)
-
-
 def install() -> None:
     """Recount a school's days when one of its classes is opened or closed (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
-    for name in ("after_rollback", "after_soft_rollback"):
-        if not event.contains(Session, name, _transaction_ended):
-            event.listen(Session, name, _transaction_ended)
+    install_flush_hooks(_after_flush, _after_flush_postexec, PENDING)

@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, time
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import delete, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from edulite.db import install_flush_hooks
 from edulite.homework.school_days import NOT_YET
 from edulite.models import AfterSchoolSession, School, SchoolClass, SchoolClassCount, SchoolServiceDay
 
@@ -155,15 +156,6 @@ def _after_flush_postexec(session: Session, _context) -> None:
         refresh(session, school_id, classes=classes, days=days)
 
 
-def _transaction_ended(session: Session, *_args) -> None:
-    session.info.pop(PENDING, None)
-
-
 def install() -> None:
     """Recount a school's classes and service days after a flush that changed them (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
-    for name in ("after_rollback", "after_soft_rollback"):
-        if not event.contains(Session, name, _transaction_ended):
-            event.listen(Session, name, _transaction_ended)
+    install_flush_hooks(_after_flush, _after_flush_postexec, PENDING)

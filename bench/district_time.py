@@ -17,7 +17,6 @@ import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, text  # noqa: E402
 
 from bench import data  # noqa: E402
-from bench.run import build, config, database, rebuilt  # noqa: E402
+from bench.run import config, data_set  # noqa: E402
 from edulite import create_app  # noqa: E402
 from edulite.core.calendar import week_start  # noqa: E402
 from edulite.db import get_db  # noqa: E402
@@ -50,9 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     args.schools = 600 if args.set == "M" else 0
     today = date.today()
-    url, exists = database(args.database or ("postgresql" if args.set == "M" else "sqlite"), Path(tempfile.mkdtemp()),
-                           reuse=args.reuse)
-    built = rebuilt(url) if exists else build(args, url, today)
+    url, built = data_set(args, today)
     monday = week_start(today - timedelta(days=7 if args.week == "last" else 0))
     path = (f"/district/school/{built.school_id}?week={monday}" if args.school
             else f"/district/?week={monday}" + (f"&{args.query}" if args.query else ""))

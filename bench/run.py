@@ -78,6 +78,14 @@ def database(kind: str, tmp: Path, *, reuse: bool = False) -> tuple[str, bool]:
     return url, False
 
 
+def data_set(args, today: date) -> tuple[str, data.Built]:
+    """The database of args.set (S on SQLite in a temporary folder, M on PostgreSQL unless --database says
+    otherwise), built now or, with --reuse, the one an earlier run left: its URL and its facts."""
+    url, exists = database(args.database or ("postgresql" if args.set == "M" else "sqlite"), Path(tempfile.mkdtemp()),
+                           reuse=args.reuse)
+    return url, rebuilt(url) if exists else build(args, url, today)
+
+
 def rebuilt(url: str) -> data.Built:
     """A data set built by an earlier run (--reuse): migrated to this commit, its facts read back."""
     app = create_app({**config(url), "TESTING": True})

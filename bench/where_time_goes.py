@@ -13,7 +13,6 @@ import io
 import pstats
 import secrets
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import data  # noqa: E402
-from bench.run import build, config, database, pages_of, rebuilt  # noqa: E402
+from bench.run import config, data_set, pages_of  # noqa: E402
 from edulite import create_app  # noqa: E402
 from edulite.db import get_db  # noqa: E402
 
@@ -81,9 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     args.schools = 600 if args.set == "M" else 0
     today = date.today()
-    url, exists = database(args.database or ("postgresql" if args.set == "M" else "sqlite"), Path(tempfile.mkdtemp()),
-                           reuse=args.reuse)
-    built = rebuilt(url) if exists else build(args, url, today)
+    url, built = data_set(args, today)
     pages, users = pages_of(built, today)
     app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16),
                       **({"PAGE_CACHE_ENTRIES": 0} if args.no_cache else {})})

@@ -13,6 +13,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import random
 import secrets
 import statistics
 import sys
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from bench import data  # noqa: E402
 from bench.run import build, config  # noqa: E402
@@ -67,6 +68,8 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--top", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the statements of one more save")
+    parser.add_argument("--pileup", action="store_true", help="the earlier workload: the signed-in teacher's "
+                        "four classes, today only (bench/run.py --pileup)")
     parser.add_argument("--check", action="store_true", help="judge the school's alerts before the saves, and "
                         "check after them that summaries and alerts equal a full recomputation")
     args = parser.parse_args()
@@ -81,7 +84,22 @@ def main() -> None:
             alerts_store.recompute(session, school_id=school_id, start=today - timedelta(days=7),
                                    end=today + timedelta(days=7))
     client = app.test_client()
-    client.post("/login", data={"username": "teacher", "password": data.BENCH_PASSWORD})
+    if args.pileup:
+        who, pairs = "teacher", [(cid, sid) for cid in built.teacher_class_ids for sid in (1, 2)]
+        days = [today]
+    else:  # a school's evening, as bench/run.py's save run (save_workload)
+        who = "c0"
+        with get_db(app).engine(write=True).begin() as conn:
+            pairs = [tuple(r) for r in conn.execute(text(
+                "SELECT a.class_id, a.subject_id FROM assignment a JOIN \"user\" u ON u.id = a.teacher_id "
+                "WHERE u.username = 'c0' ORDER BY a.class_id, a.subject_id"))]
+        random.Random(1).shuffle(pairs)
+        days = [d for d in (today + timedelta(days=n) for n in range(8)) if d.weekday() < 5]
+    client.post("/login", data={"username": who, "password": data.BENCH_PASSWORD})
+    # Every save is sent with the cookie of the sign-in, as wrk sends its one Cookie header: the flashed
+    # "saved" messages of unfollowed redirects would otherwise pile up in the session cookie.
+    name = app.config["SESSION_COOKIE_NAME"]
+    signed_in = client.get_cookie(name).value
     with app.app_context():
         watch = LockWatch(app)
     counter = 0
@@ -89,10 +107,12 @@ def main() -> None:
     def save() -> None:
         nonlocal counter
         counter += 1
-        class_id = built.teacher_class_ids[counter % len(built.teacher_class_ids)]
+        client.set_cookie(name, signed_in)
+        class_id, subject_id = pairs[counter % len(pairs)]
+        day = days[counter // len(pairs) % len(days)]
         response = client.post(f"/teacher/class/{class_id}", data={
-            "subject_id": str(counter % 2 + 1), "description": f"bench {counter}", "kind": "written",
-            "location": "class", "required": "1", "minutes": "10", "set_date": today.isoformat()})
+            "subject_id": str(subject_id), "description": f"bench {counter}", "kind": "written",
+            "location": "class", "required": "1", "minutes": "10", "set_date": day.isoformat()})
         assert response.status_code == 303, response.status_code
 
     for _ in range(5):

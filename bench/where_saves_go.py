@@ -125,7 +125,7 @@ def main() -> None:
     wall, cpu = (time.perf_counter() - wall) / args.saves * 1000, (time.process_time() - cpu) / args.saves * 1000
     held_wall = statistics.median(h[0] for h in watch.held) * 1000
     held_cpu = statistics.median(h[1] for h in watch.held) * 1000
-    print(f"a save: {wall:.1f} ms wall, {cpu:.1f} ms CPU, {watch.statements / args.saves:.0f} statements; "
+    print(f"a save: {wall:.2f} ms wall, {cpu:.2f} ms CPU, {watch.statements / args.saves:.0f} statements; "
           f"in the write lock: {held_wall:.1f} ms wall, {held_cpu:.1f} ms CPU, "
           f"{statistics.median(h[2] for h in watch.held):.0f} statements (BEGIN to COMMIT)")
     if args.sql:

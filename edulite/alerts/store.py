@@ -201,7 +201,9 @@ def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade
                                                 grade=grade, policy=policy)
         found += [alert for item in items if a <= item.set_date < b and item.description
                   for alert in rules.wording_alerts(item, policy)]
-    stored = {r["key"]: r for r in session.execute(_STORED, {
+    # The session's connection, not the session: a Core statement skips the ORM's per-call work (#12).
+    conn = session.connection()
+    stored = {r["key"]: r for r in conn.execute(_STORED, {
         "school_id": school_id, "class_id": class_id, "start": start, "end": end,
         "item_ids": [item.id for item in items]}).mappings().all()}
     now = utcnow()
@@ -232,9 +234,9 @@ def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade
                                           "current": True}))
     gone = [row for row in stored.values() if row["current"]]
     if seen:
-        session.execute(_SEEN, seen)
+        conn.execute(_SEEN, seen)
     if gone:
-        session.execute(_CLEAR, [{"row_id": row["id"], "now": now, "actor": actor_id, "cause": cause}
+        conn.execute(_CLEAR, [{"row_id": row["id"], "now": now, "actor": actor_id, "cause": cause}
                                  for row in gone])
     for row in gone:
         trail.append(entry_values(user_id=actor_id, school_id=school_id, action="alert_cleared", entity="alert",
@@ -242,7 +244,7 @@ def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade
                                   after={**_life_of({**row, "current": False}), "cause": cause}))
         cleared += 1
     for values in raised:
-        new_id = session.execute(_RAISE, values).scalar_one()
+        new_id = conn.execute(_RAISE, values).scalar_one()
         trail.append(entry_values(user_id=actor_id, school_id=school_id, action="alert_raised", entity="alert",
                                   entity_id=new_id, after={**_life_of(values), "cause": cause}))
     for before, row in again:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, timedelta
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import String, and_, bindparam, cast, insert, or_, true
 from sqlmodel import Session, col, func, select
@@ -71,16 +72,36 @@ def _class_for(session: Session, scope: Scope, class_id: int, subject_id: int, *
     return klass
 
 
-_CLASS_AND_SUBJECT = _CLASS_FOR.add_columns(Subject).join(Subject, Subject.id == Assignment.subject_id)
+class ClassRef(NamedTuple):
+    """What a new entry's save needs of its class, read as a plain row: loading a SchoolClass object (and
+    reloading it in the write lock) cost the ORM more than the statements themselves (#12)."""
+
+    id: int
+    school_id: int
+    grade: int
+    active: bool
 
 
-def _class_and_subject(session: Session, scope: Scope, class_id: int, subject_id: int) -> tuple[SchoolClass, Subject]:
-    """_class_for without the lock, with the subject taught."""
-    found = session.execute(_CLASS_AND_SUBJECT, {"class_id": class_id, "school_id": scope.school_id,
-                                                 "subject_id": subject_id, "user_id": scope.user_id}).first()
+CLASSES = SchoolClass.__table__  # type: ignore[attr-defined]
+ASSIGNMENTS = Assignment.__table__  # type: ignore[attr-defined]
+SUBJECTS = Subject.__table__  # type: ignore[attr-defined]
+_CLASS_COLUMNS = (CLASSES.c.id, CLASSES.c.school_id, CLASSES.c.grade, CLASSES.c.active)
+# The caller teaches the class AND the subject, in their own school.
+_TEACHES = (CLASSES.c.id == bindparam("class_id"), CLASSES.c.school_id == bindparam("school_id"),
+            ASSIGNMENTS.c.subject_id == bindparam("subject_id"), ASSIGNMENTS.c.teacher_id == bindparam("user_id"))
+_CLASS_AND_SUBJECT = (select(*_CLASS_COLUMNS, SUBJECTS.c.name)
+                      .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
+                      .join(SUBJECTS, SUBJECTS.c.id == ASSIGNMENTS.c.subject_id).where(*_TEACHES))
+
+
+def _class_and_subject(session: Session, scope: Scope, class_id: int, subject_id: int) -> tuple[ClassRef, str]:
+    """_class_for without the lock, as a plain row, with the name of the subject taught."""
+    found = session.connection().execute(_CLASS_AND_SUBJECT, {
+        "class_id": class_id, "school_id": scope.school_id, "subject_id": subject_id,
+        "user_id": scope.user_id}).first()
     if scope.role != "teacher" or found is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")
-    return found[0], found[1]
+    return ClassRef(*found[:4]), found[4]
 
 
 def _item(session: Session, scope: Scope, item_id: int) -> tuple[HomeworkItem, SchoolClass]:
@@ -131,15 +152,19 @@ def _candidate(data: HomeworkInput, subject: str, item_id: int | None) -> rules.
                       data.set_date, data.due_date, data.description)
 
 
-def _check_budget(session: Session, klass: SchoolClass, data: HomeworkInput, item_id: int | None,
-                  confirm_over: bool, reason: str | None, items: list[rules.Item] | None = None) -> str | None:
+def _check_budget(session: Session, klass: SchoolClass | ClassRef, data: HomeworkInput, item_id: int | None,
+                  confirm_over: bool, reason: str | None, items: list[rules.Item] | None = None,
+                  subject: str | None = None) -> str | None:
     """Re-check the meter on the server; return the reason to store, or raise InvalidHomework.
 
-    items: the class's items on the entry's evenings when the caller has read them (budget.class_items).
+    items: the class's items on the entry's evenings when the caller has read them (budget.class_items);
+    subject: the subject's name likewise.
     """
-    subject = session.get(Subject, data.subject_id)
+    if subject is None:
+        found_subject = session.get(Subject, data.subject_id)
+        subject = found_subject.name if found_subject else ""
     found = budget.check(session, school_id=klass.school_id, grade=klass.grade,
-                         candidate=_candidate(data, subject.name, item_id), replacing_id=item_id, items=items)
+                         candidate=_candidate(data, subject, item_id), replacing_id=item_id, items=items)
     if found.blocked:
         raise InvalidHomework.one("form", "banned" if found.banned else "blocked")
     if not found.needs_confirmation:
@@ -155,7 +180,8 @@ def _check_budget(session: Session, klass: SchoolClass, data: HomeworkInput, ite
     return text
 
 
-def _drop_no_homework_marker(session: Session, scope: Scope, data: HomeworkInput, klass: SchoolClass) -> None:
+def _drop_no_homework_marker(session: Session, scope: Scope, data: HomeworkInput,
+                             klass: SchoolClass | ClassRef) -> None:
     markers = session.exec(select(HomeworkItem).where(
         HomeworkItem.class_id == data.class_id, HomeworkItem.subject_id == data.subject_id,
         HomeworkItem.set_date == data.set_date, col(HomeworkItem.no_homework).is_(True),
@@ -212,23 +238,20 @@ _STATES = [_ITEMS_STATE.subquery("items"), _POLICY_STATE.subquery("policies"), _
 # Inside the write lock, one statement: the permission with the class row (locked on PostgreSQL, so two
 # saves of one class serialise; populate_existing: the class read before the lock is read again), and
 # everything the read half's verdicts rest on (ADR 0010).
-_LOCKED_STATE = (select(SchoolClass, *[c for state in _STATES for c in state.c])
-                 .join(Assignment, Assignment.class_id == SchoolClass.id)
+_LOCKED_STATE = (select(*_CLASS_COLUMNS, *[c for state in _STATES for c in state.c])
+                 .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
                  .join(_STATES[0], true()).join(_STATES[1], true()).join(_STATES[2], true())
                  .join(_STATES[3], true())
-                 .where(SchoolClass.id == bindparam("class_id"), SchoolClass.school_id == bindparam("school_id"),
-                        Assignment.subject_id == bindparam("subject_id"),
-                        Assignment.teacher_id == bindparam("user_id"))
-                 .with_for_update(of=SchoolClass).execution_options(populate_existing=True))
+                 .where(*_TEACHES)
+                 .with_for_update(of=CLASSES))
 
 
-def _evening_params(klass: SchoolClass, data: HomeworkInput) -> dict:
+def _evening_params(klass: ClassRef, data: HomeworkInput) -> dict:
     days = rules.evenings(_candidate(data, "", None))
     return {"class_id": klass.id, "school_id": klass.school_id, "first": days[0], "last": days[-1],
             "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
 
 
-SUBJECTS = Subject.__table__  # type: ignore[attr-defined]
 # Every item of the class with an evening among the entry's, withdrawn ones too: one statement serves the
 # fingerprint, the retry check, the budget, the "no homework" markers and the class-evening summaries.
 _EVENING_ITEMS = (select(ITEMS.c.id, ITEMS.c.subject_id, SUBJECTS.c.name, ITEMS.c.teacher_id, ITEMS.c.kind,
@@ -247,9 +270,9 @@ class _Evening:
     last change: every write of an item inserts it or sets its updated_at (ADR 0010).
     """
 
-    def __init__(self, session: Session, klass: SchoolClass, data: HomeworkInput):
+    def __init__(self, session: Session, klass: ClassRef, data: HomeworkInput):
         self.params = _evening_params(klass, data)
-        self.rows = session.execute(_EVENING_ITEMS, self.params).all()
+        self.rows = session.connection().execute(_EVENING_ITEMS, self.params).all()
         self.state = (len(self.rows), max((r.id for r in self.rows), default=None),
                       max((r.updated_at for r in self.rows), default=None))
 
@@ -281,7 +304,7 @@ class _Evening:
                  r.graded) for r in self.rows if not r.withdrawn]
 
 
-def _evening_state(session: Session, klass: SchoolClass, evening: _Evening) -> tuple:
+def _evening_state(session: Session, klass: ClassRef, evening: _Evening) -> tuple:
     """What the budget and the retry check of an entry read: its class's items on its evenings (how many,
     the newest, the last change), the policy versions and the calendar's kinds of those evenings. Equal
     before and inside the write lock means their verdicts still hold (ADR 0010).
@@ -299,19 +322,20 @@ def _kinds(calendar: SchoolCalendar, first: date, last: date) -> tuple:
     return tuple(calendar.kind(first + timedelta(days=n)) for n in range((last - first).days + 1))
 
 
-def _locked_state(session: Session, scope: Scope, data: HomeworkInput) -> tuple[SchoolClass, tuple]:
+def _locked_state(session: Session, scope: Scope, data: HomeworkInput) -> tuple[ClassRef, tuple]:
     """The permission again and _evening_state read afresh inside the write lock, in one statement
     instead of the eight that checking the class and reading the whole policy and calendar again took."""
     days = rules.evenings(_candidate(data, "", None))
     params = {"class_id": data.class_id, "school_id": scope.school_id, "subject_id": data.subject_id,
               "user_id": scope.user_id, "first": days[0], "last": days[-1],
               "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
-    found = session.execute(_LOCKED_STATE, params).first()
+    found = session.connection().execute(_LOCKED_STATE, params).first()
     if scope.role != "teacher" or found is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {data.subject_id} in class {data.class_id}")
-    klass, count, newest, changed, versions_count, versions_newest, own, national = found
+    count, newest, changed, versions_count, versions_newest, own, national = found[4:]
     fresh = SchoolCalendar({**_days(national), **_days(own)})
-    return klass, ((count, newest, changed), (versions_count, versions_newest), _kinds(fresh, days[0], days[-1]))
+    return ClassRef(*found[:4]), ((count, newest, changed), (versions_count, versions_newest),
+                                  _kinds(fresh, days[0], days[-1]))
 
 
 def _days(joined: str | None) -> dict[date, DayKind]:
@@ -326,8 +350,7 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     Reads first (permission, dates, the retry check, the budget) and only then takes the write lock,
     where it re-checks that nothing it read about the class's evenings changed (ADR 0010).
     """
-    # The subject with the permission, held for the whole save: the session keeps only weak references,
-    # and the budget and the snapshot both ask for it.
+    # The subject's name with the permission: the budget and the snapshot both ask for it.
     klass, subject = _class_and_subject(session, scope, data.class_id, data.subject_id)
     check_dates(data, today=today)
     evening = _Evening(session, klass, data)
@@ -338,7 +361,8 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     if repeat is not None:
         session.rollback()
         return session.get(HomeworkItem, repeat)
-    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason, items=evening.budget_items())
+    stored_reason = _check_budget(session, klass, data, None, confirm_over, reason, items=evening.budget_items(),
+                                  subject=subject)
     kept = loads.kept_reads(session)
     if begin_writes(session):
         # Inside the lock: the permission again (and the class row lock on PostgreSQL), then what
@@ -355,13 +379,13 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
                 session.rollback()
                 return session.get(HomeworkItem, repeat)
             stored_reason = _check_budget(session, klass, data, None, confirm_over, reason,
-                                          items=evening.budget_items())
+                                          items=evening.budget_items(), subject=subject)
     live: list[tuple] | None = evening.live()
     if evening.markers(data):  # rare: "no homework" was published for this subject and evening
         _drop_no_homework_marker(session, scope, data, klass)
         session.flush()
         live = None  # the summaries read the items again
-    return _create(session, scope, klass, subject.name, data, stored_reason, live)
+    return _create(session, scope, klass, subject, data, stored_reason, live)
 
 
 _INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)
@@ -369,7 +393,7 @@ _INSERT_REVISION = insert(HomeworkRevision.__table__)  # type: ignore[attr-defin
 _INSERT_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 
 
-def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, data: HomeworkInput,
+def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data: HomeworkInput,
             stored_reason: str | None, live: list[tuple] | None = None) -> HomeworkItem:
     """The write half of a new entry in Core statements: the item, its class-evening summaries, the
     school's data version, its first revision, the audit entry and its alerts; then commit.
@@ -385,7 +409,8 @@ def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, da
               "kind": data.kind, "required": data.required, "location": data.location, "minutes": data.minutes,
               "no_homework": False, "graded": False, "withdrawn": False, "over_cap_reason": stored_reason,
               "version": 1, "created_at": now, "updated_at": now}
-    item_id = session.execute(_INSERT_ITEM, values).scalar_one()
+    conn = session.connection()  # Core statements: the session's per-call work skipped
+    item_id = conn.execute(_INSERT_ITEM, values).scalar_one()
     days = summary.item_days(data.set_date, data.due_date)
     found = None if live is None else {klass.id: [*live, (item_id, subject, data.kind, data.required, data.location,
                                                         data.minutes, data.set_date, data.due_date, False, False)]}
@@ -393,7 +418,7 @@ def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, da
                            found=found, adds_only=live is not None)
     versions.bump(session, {klass.school_id})
     after = _snapshot(subject, SimpleNamespace(**values))
-    session.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",
+    conn.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",
                                        "changed_by": scope.user_id, "changed_at": now,
                                        "snapshot": json.dumps(after, ensure_ascii=False)})
     trail = [entry_values(user_id=scope.user_id, school_id=klass.school_id, action="homework_create",
@@ -404,7 +429,7 @@ def _create(session: Session, scope: Scope, klass: SchoolClass, subject: str, da
         session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade, active=klass.active,
         rows={row.day: row for row in rows.get(klass.id, [])}, start=min(days), end=max(days) + timedelta(days=1),
         items=judged, actor_id=scope.user_id, cause="homework")
-    session.execute(_INSERT_AUDIT, trail + raised)
+    conn.execute(_INSERT_AUDIT, trail + raised)
     session.commit()
     # Built after the commit (a model's constructor is not free): not added to the session, what the
     # caller reads back.

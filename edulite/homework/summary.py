@@ -118,7 +118,7 @@ def compute(session: Session, class_id: int, days: set[date], school_id: int, gr
     lock: every live item of the class with an evening in [min(days) - MAX_SPREAD_DAYS, max(days)]).
     """
     first, last = min(days), max(days)
-    found = found if found is not None else session.execute(
+    found = found if found is not None else session.connection().execute(
         select(HomeworkItem.id, Subject.name, HomeworkItem.kind, HomeworkItem.required, HomeworkItem.location,
                HomeworkItem.minutes, HomeworkItem.set_date, HomeworkItem.due_date, HomeworkItem.no_homework,
                HomeworkItem.graded)
@@ -164,20 +164,24 @@ def refresh(session: Session, touched: dict[int, set[date]],
     instead of deleted and inserted.
     Returns the rows written, per class (the save judges its alerts from them).
     """
+    if not touched:
+        return {}
     if classes is None:
-        classes = _classes(session, touched) if touched else {}
+        classes = _classes(session, touched)
     written: dict[int, list[Row]] = {}
+    conn = session.connection()  # Core statements: the session's per-call work skipped (#12)
+    dialect = conn.dialect.name
     for class_id, days in sorted(touched.items()):
         if class_id not in classes or not days:
             continue
         rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
                                            found=(found or {}).get(class_id))
-        if adds_only and rows and session.get_bind().dialect.name in ("sqlite", "postgresql"):
-            session.execute(_upsert(session.get_bind().dialect.name), [r.__dict__ for r in rows])
+        if adds_only and rows and dialect in ("sqlite", "postgresql"):
+            conn.execute(_upsert(dialect), [r.__dict__ for r in rows])
             continue
-        session.execute(_DELETE_DAYS, {"class_id": class_id, "days": sorted(days)})
+        conn.execute(_DELETE_DAYS, {"class_id": class_id, "days": sorted(days)})
         if rows:
-            session.execute(_INSERT, [r.__dict__ for r in rows])
+            conn.execute(_INSERT, [r.__dict__ for r in rows])
     school_days_touched: dict[int, set[date]] = {}
     for class_id, days in touched.items():
         if class_id in classes:

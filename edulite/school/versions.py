@@ -44,7 +44,7 @@ def bump(session: Session, school_ids: set[int]) -> None:
         return
     dialect = session.get_bind().dialect.name
     if len(school_ids) == 1:  # every save: a statement built once per dialect (#12)
-        session.execute(_bump_one(dialect), {"school_id": next(iter(school_ids))})
+        session.connection().execute(_bump_one(dialect), {"school_id": next(iter(school_ids))})
         return
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(TABLE).values([{"school_id": sid, "version": 1} for sid in sorted(school_ids)])

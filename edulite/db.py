@@ -70,6 +70,10 @@ class Database:
         self.config = app.config
         self._read: Engine | None = None
         self._write: Engine | None = None
+        # Reads a request may be handed again, once it has proved them current in its write lock (the
+        # teacher's save: a school's calendar and policy versions, edulite.homework.service). Per
+        # database, so that two apps in one process (the tests) never share them; one entry per school.
+        self.shared_reads: dict = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -137,6 +141,7 @@ def is_busy(error: BaseException) -> bool:
 
 # --- Reads first, then a short write transaction (ADR 0010) -------------------------------------------
 PHASE = "edulite_phase"  # session.info key: "read" until begin_writes, "write" for one transaction
+SHARED_READS = "edulite_shared_reads"  # session.info key of a phased session: its Database.shared_reads
 
 
 class WritesInReadPhase(RuntimeError):
@@ -161,6 +166,7 @@ def phased_session(db: Database) -> Session:
     session = Session(db.engine(write=False), expire_on_commit=False)
     session.info[PHASE] = "read"
     session.info["edulite_engines"] = (db.engine(write=False), db.engine(write=True))
+    session.info[SHARED_READS] = db.shared_reads
     return session
 
 

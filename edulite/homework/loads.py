@@ -10,6 +10,7 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, literal, or_, union_all
 from sqlmodel import Session, col, select
@@ -65,6 +66,13 @@ def kept_reads(session: Session) -> dict:
     return dict(session.info.get(MEMO, {}))
 
 
+def shareable_reads(kept: dict, *, school_id: int) -> dict:
+    """Of kept_reads, the school's calendar and policy versions: plain immutable values (no ORM objects),
+    which a later request may be given again once it has proved them current (edulite.homework.service)."""
+    keys = (("calendar", school_id), ("national",), ("policies", school_id))
+    return {key: kept[key] for key in keys if key in kept}
+
+
 def restore_reads(session: Session, kept: dict) -> None:
     """Serve kept reads again in a new transaction. Only for a caller that has just proved them current
     for what it will ask (the teacher's save, ADR 0010: the policy versions by their count and newest
@@ -83,11 +91,22 @@ def policy_fingerprint(session: Session, *, school_id: int) -> tuple[int, int | 
     return len(district) + len(own), max(ids, default=None)
 
 
+class Version(NamedTuple):
+    """A policy version as the engine uses it, read as a plain row: versions are only ever added, so a read
+    one stays true, and it can be shared between requests (ORM objects are tied to their session)."""
+
+    id: int
+    school_id: int | None
+    effective_from: date
+    data: str
+
+
+_VERSION_COLUMNS = (PolicyVersion.id, PolicyVersion.school_id, PolicyVersion.effective_from, PolicyVersion.data)
 # Statements built once with bound parameters (#12): every save and page asks for these, and building a
 # statement per call cost SQLAlchemy more than SQLite spent running it.
 _SCHOOL_DAYS = select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == bindparam("school_id"))
 _NATIONAL_DAYS = select(NationalDay.day, NationalDay.kind)
-_DISTRICT_VERSIONS = (select(PolicyVersion).where(PolicyVersion.district_id == bindparam("district_id"),
+_DISTRICT_VERSIONS = (select(*_VERSION_COLUMNS).where(PolicyVersion.district_id == bindparam("district_id"),
                                                   col(PolicyVersion.school_id).is_(None))
                       .order_by(PolicyVersion.effective_from, PolicyVersion.id))
 # The school's own days (1) and the national ones (0) in one statement, when neither was read yet.
@@ -95,7 +114,7 @@ _BOTH_DAYS = union_all(
     select(literal(1), CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == bindparam("school_id")),
     select(literal(0), NationalDay.day, NationalDay.kind))
 # A school's policy versions and its district's, in one statement (versions are few).
-_ALL_VERSIONS = (select(PolicyVersion).where(or_(
+_ALL_VERSIONS = (select(*_VERSION_COLUMNS).where(or_(
     PolicyVersion.school_id == bindparam("school_id"),
     and_(col(PolicyVersion.school_id).is_(None), PolicyVersion.district_id == select(School.district_id).where(
         School.id == bindparam("school_id")).scalar_subquery())))
@@ -125,25 +144,25 @@ def national_calendar(session: Session) -> dict[date, DayKind]:
         _NATIONAL_DAYS).all()})
 
 
-def _district_versions(session: Session, district_id: int) -> list[PolicyVersion]:
-    return _memo(session, ("district-policies", district_id), lambda: list(session.exec(
-        _DISTRICT_VERSIONS, params={"district_id": district_id}).all()))  # type: ignore[call-overload]
+def _district_versions(session: Session, district_id: int) -> list[Version]:
+    return _memo(session, ("district-policies", district_id), lambda: [Version(*row) for row in session.connection(
+        ).execute(_DISTRICT_VERSIONS, {"district_id": district_id}).all()])
 
 
-def _versions(session: Session, school_id: int) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
+def _versions(session: Session, school_id: int) -> tuple[list[Version], list[Version]]:
     """The district's versions and the school's own, oldest first, read in one statement."""
-    def build() -> tuple[list[PolicyVersion], list[PolicyVersion]]:
-        found = list(session.exec(_ALL_VERSIONS, params={"school_id": school_id}).all())  # type: ignore[call-overload]
+    def build() -> tuple[list[Version], list[Version]]:
+        found = [Version(*row) for row in session.connection().execute(_ALL_VERSIONS, {"school_id": school_id})]
         return [v for v in found if v.school_id is None], [v for v in found if v.school_id is not None]
 
     return _memo(session, ("policies", school_id), build)
 
 
-def _latest(versions: list[PolicyVersion], day: date) -> dict:
+def _latest(versions: list[Version], day: date) -> dict:
     return json.loads(_latest_text(versions, day))
 
 
-def _latest_text(versions: list[PolicyVersion], day: date) -> str:
+def _latest_text(versions: list[Version], day: date) -> str:
     chosen = [v for v in versions if v.effective_from <= day]
     return chosen[-1].data if chosen else "{}"
 
@@ -158,7 +177,7 @@ def _composed(district: str, own: str) -> tuple[Policy, tuple[str, ...]]:
     return policy, tuple(conflicts)
 
 
-def _compose(district: list[PolicyVersion], own: list[PolicyVersion], day: date) -> Policy:
+def _compose(district: list[Version], own: list[Version], day: date) -> Policy:
     return _composed(_latest_text(district, day), _latest_text(own, day))[0]
 
 

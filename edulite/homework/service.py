@@ -20,7 +20,7 @@ from edulite.core import rules
 from edulite.core.calendar import DayKind, SchoolCalendar, parse_day_kind
 from edulite.core.entry import MAX_SPREAD_DAYS, editable
 from edulite.core.scope import Scope
-from edulite.db import begin_writes, check_writable
+from edulite.db import PHASE, SHARED_READS, begin_writes, check_writable
 from edulite.homework import budget, loads, summary
 from edulite.homework.input import MAX_REASON, HomeworkInput, InvalidHomework, Problem, check_dates, clean_reason
 from edulite.models import (
@@ -353,6 +353,12 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     # The subject's name with the permission: the budget and the snapshot both ask for it.
     klass, subject = _class_and_subject(session, scope, data.class_id, data.subject_id)
     check_dates(data, today=today)
+    # The school's calendar and policy versions as an earlier save proved them in its write lock: the read
+    # half judges with them unread (#12), and this save's lock proves them again (or reads them afresh).
+    # Only in a phased session: one without a write lock to prove them in never takes them.
+    shared = session.info.get(SHARED_READS) if session.info.get(PHASE) == "read" else None
+    if shared is not None:
+        loads.restore_reads(session, shared.get(klass.school_id, {}))
     evening = _Evening(session, klass, data)
     read = _evening_state(session, klass, evening)
     # Before the budget: the meter would count the already-saved entry a second time and ask a
@@ -372,6 +378,10 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
             # Same policy versions, same calendar on the evenings: what was read before serves the
             # checks, the summaries and the alerts of this transaction without reading it again.
             loads.restore_reads(session, kept)
+            if shared is not None:
+                shared[klass.school_id] = loads.shareable_reads(kept, school_id=klass.school_id)
+        elif shared is not None:
+            shared.pop(klass.school_id, None)  # the next save reads them afresh
         if now != read:
             evening = _Evening(session, klass, data)
             repeat = evening.same_entry(scope, data)

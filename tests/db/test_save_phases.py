@@ -184,3 +184,66 @@ def test_writing_with_core_statements_before_begin_writes_is_refused(any_app, an
     finally:
         session.close()
     assert _items(any_app) == 0
+
+
+def _phased_save(app, world, **changes) -> HomeworkItem:
+    session = phased_session(get_db(app))
+    try:
+        return homework.log_homework(session, scope=scope_of(world.teacher), data=entry(world, **changes), today=DAY)
+    finally:
+        session.close()
+
+
+def _statements_of_a_save(app, world, **changes) -> list[str]:
+    seen: list[str] = []
+    engines = {get_db(app).engine(write=False), get_db(app).engine(write=True)}
+    listen = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listen)
+    try:
+        _phased_save(app, world, **changes)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listen)
+    return seen
+
+
+def test_a_later_save_of_the_school_reads_no_calendar_or_policy_before_its_lock(any_app, any_world):
+    # The first save proves the school's calendar and policy versions in its lock and leaves them for the
+    # next save's read half (#12); that save's lock proves them again, in its one statement.
+    def reads(statements: list[str], table: str) -> int:
+        return sum(f"FROM {table}" in s for s in statements if s.lstrip().startswith("SELECT"))
+
+    first = _statements_of_a_save(any_app, any_world, minutes=10)
+    second = _statements_of_a_save(any_app, any_world, minutes=10, description="第二项")
+    assert (reads(first, "policy_version"), reads(first, "national_day")) == (2, 2)
+    assert (reads(second, "policy_version"), reads(second, "national_day")) == (1, 1)
+    assert _items(any_app) == 2
+
+
+def test_a_stricter_policy_stored_after_an_earlier_save_judges_the_next_one(any_app, any_world):
+    _phased_save(any_app, any_world, minutes=10)  # leaves the calendar and policy for the next save
+    stricter = json.dumps({"caps_school_day": {"1-2": 0, "3-6": 30, "7-9": 90}})
+    with session_scope(any_app) as s:
+        s.add(PolicyVersion(district_id=any_world.district.id, effective_from=date(2026, 11, 1), data=stricter))
+        s.commit()
+    # 10 + 25 = 35 minutes: within the 60 the first save saw, over the 30 stored since.
+    with pytest.raises(InvalidHomework) as caught:
+        _phased_save(any_app, any_world, minutes=25, description="第二项")
+    assert set(caught.value.problems) == {"confirm_over", "over_reason"} and _items(any_app) == 1
+    # The refusal happened in the lock, on what it read afresh; the save after it starts from the new policy.
+    with pytest.raises(InvalidHomework):
+        _phased_save(any_app, any_world, minutes=25, description="第三项")
+    assert _items(any_app) == 1
+
+
+def test_a_holiday_marked_after_an_earlier_save_is_what_the_next_one_writes_its_evening_with(any_app, any_world):
+    _phased_save(any_app, any_world, minutes=10, set_date=date(2026, 11, 18))
+    with session_scope(any_app) as s:
+        s.add(CalendarDay(school_id=any_world.school.id, day=DAY, kind="holiday"))
+        s.commit()
+    _phased_save(any_app, any_world, minutes=10)
+    with session_scope(any_app) as s:
+        assert summary.verify(s) == []
+        rows = summary.stored(s, class_ids=[any_world.class3.id])
+        assert rows[(any_world.class3.id, DAY)].day_kind == "holiday"

@@ -9,6 +9,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -21,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from edulite.core.scope import Scope
 from edulite.db import SINGLE_READ, get_db, get_session
 from edulite.models import DataVersion, School, User
+from edulite.prepared import Prepared
 from edulite.school import devices
 
 log = logging.getLogger(__name__)
@@ -86,11 +88,30 @@ _DATA_VERSION = func.coalesce(
     0)
 # The account and, in the same statement, its data version and its school's time zone: every page that
 # is cached keys it by the version and today, so a cached page costs this one statement.
-_LOAD = (select(_USER.id, _USER.username, _USER.display_name, _USER.role, _USER.school_id, _USER.district_id,
-                _USER.lead_grade, _USER.locale, _USER.must_change_password, _USER.active, _USER.session_version,
-                _DATA_VERSION.label("data_version"), _SCHOOL.timezone)
-         .select_from(User.__table__.outerjoin(School.__table__, _SCHOOL.id == _USER.school_id))
-         .where(_USER.id == bindparam("uid")))
+# Run through the driver (edulite.prepared): every request of a signed-in user asks it.
+_LOAD = Prepared(select(_USER.id, _USER.username, _USER.display_name, _USER.role, _USER.school_id,
+                        _USER.district_id, _USER.lead_grade, _USER.locale, _USER.must_change_password, _USER.active,
+                        _USER.session_version, _DATA_VERSION.label("data_version"), _SCHOOL.timezone)
+                 .select_from(User.__table__.outerjoin(School.__table__, _SCHOOL.id == _USER.school_id))
+                 .where(_USER.id == bindparam("uid")))
+
+
+class AccountRow(NamedTuple):
+    """What _LOAD reads: the account, its data version and its school's time zone."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    school_id: int | None
+    district_id: int | None
+    lead_grade: int | None
+    locale: str | None
+    must_change_password: bool
+    active: bool
+    session_version: int
+    data_version: int
+    timezone: str | None
 
 
 def device_max_age() -> timedelta:
@@ -136,7 +157,8 @@ def read_account(app: Flask, uid):
     not the request's ORM session: cheaper by half, and a write request does not take SQLite's write
     lock before its view even starts."""
     with get_db(app).engine(write=False).connect().execution_options(**{SINGLE_READ: True}) as conn:
-        return conn.execute(_LOAD, {"uid": uid}).first()
+        found = _LOAD.first(conn, {"uid": uid})
+        return AccountRow(*found) if found is not None else None
 
 
 def live(row, data) -> bool:

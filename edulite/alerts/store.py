@@ -19,6 +19,7 @@ from sqlmodel import Session, col, or_, select
 from edulite.core import rule_ids, rules
 from edulite.homework import loads
 from edulite.models import Alert, HomeworkItem, SchoolClass, utcnow
+from edulite.prepared import Prepared
 from edulite.school.audit import audit, entry_values
 
 # Why recomputation stopped finding a breach: the write that ran it. "recomputed" is a command run
@@ -158,13 +159,21 @@ def recompute(session: Session, *, school_id: int, start: date, end: date,
 # alone. Core statements built once here (SQLAlchemy caches their compiled form): the ORM's unit of work
 # cost more than the judging itself.
 ALERTS = Alert.__table__  # type: ignore[attr-defined]
-_STORED = (select(ALERTS.c.id, ALERTS.c.key, ALERTS.c.rule_id, ALERTS.c.class_id, ALERTS.c.day, ALERTS.c.figure,
-                  ALERTS.c.limit, ALERTS.c.state, ALERTS.c.current)
-           .where(ALERTS.c.school_id == bindparam("school_id"), ALERTS.c.class_id == bindparam("class_id"),
-                  or_(and_(ALERTS.c.rule_id.in_(rule_ids.CAP_RULES), ALERTS.c.day >= bindparam("start"),
-                           ALERTS.c.day < bindparam("end")),
-                      ALERTS.c.item_id.in_(bindparam("item_ids", expanding=True))))
-           .order_by(ALERTS.c.id))
+_STORED_KEYS = ("id", "key", "rule_id", "class_id", "day", "figure", "limit", "state", "current")
+
+
+def _stored(of_items):
+    """The class's stored alerts a save can change: cap rules on its evenings, and those of_items."""
+    return (select(*[ALERTS.c[k] for k in _STORED_KEYS])
+            .where(ALERTS.c.school_id == bindparam("school_id"), ALERTS.c.class_id == bindparam("class_id"),
+                   or_(and_(ALERTS.c.rule_id.in_(rule_ids.CAP_RULES), ALERTS.c.day >= bindparam("start"),
+                            ALERTS.c.day < bindparam("end")), of_items))
+            .order_by(ALERTS.c.id))
+
+
+_STORED = _stored(ALERTS.c.item_id.in_(bindparam("item_ids", expanding=True)))
+# A new entry's one item, run through the driver (edulite.prepared): every save asks this.
+_STORED_ONE = Prepared(_stored(ALERTS.c.item_id == bindparam("item_id")))
 _RAISE = insert(ALERTS).returning(ALERTS.c.id)
 _SEEN = (update(ALERTS).where(ALERTS.c.id == bindparam("row_id"))
          .values(state=bindparam("new_state"), figure=bindparam("new_figure"), current=True,
@@ -203,9 +212,13 @@ def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade
                   for alert in rules.wording_alerts(item, policy)]
     # The session's connection, not the session: a Core statement skips the ORM's per-call work (#12).
     conn = session.connection()
-    stored = {r["key"]: r for r in conn.execute(_STORED, {
-        "school_id": school_id, "class_id": class_id, "start": start, "end": end,
-        "item_ids": [item.id for item in items]}).mappings().all()}
+    params = {"school_id": school_id, "class_id": class_id, "start": start, "end": end}
+    if len(items) == 1:
+        rows: list = [dict(zip(_STORED_KEYS, row, strict=True))
+                      for row in _STORED_ONE.rows(conn, {**params, "item_id": items[0].id})]
+    else:
+        rows = list(conn.execute(_STORED, {**params, "item_ids": [item.id for item in items]}).mappings().all())
+    stored = {r["key"]: r for r in rows}
     now = utcnow()
     trail: list[dict] = []
     seen: list[dict] = []

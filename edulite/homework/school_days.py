@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from edulite.db import install_flush_hooks
 from edulite.models import ClassDayLoad, School, SchoolClass, SchoolDayLoad
+from edulite.prepared import Prepared
 
 TABLE = SchoolDayLoad.__table__  # type: ignore[attr-defined]
 CLASS_ROWS = ClassDayLoad.__table__  # type: ignore[attr-defined]
@@ -47,6 +48,11 @@ def refresh(session: Session, school_id: int, days: Iterable[date] | None = None
         if wanted:
             _lock_school(session, school_id)
             conn = session.connection()  # Core statements: the session's per-call work skipped (#12)
+            if (wanted[-1] - wanted[0]).days + 1 == len(wanted):  # consecutive evenings: every save's case
+                span = {"school_id": school_id, "first": wanted[0], "last": wanted[-1]}
+                _DELETE_SPAN.rows(conn, span)
+                _COUNT_SPAN.rows(conn, span)
+                return
             conn.execute(_DELETE_DAYS, {"school_id": school_id, "days": wanted})
             conn.execute(_COUNT_DAYS, {"school_id": school_id, "days": wanted})
         return
@@ -73,6 +79,12 @@ _DELETE_DAYS = delete(TABLE).where(TABLE.c.school_id == bindparam("school_id"),
                                    TABLE.c.day.in_(bindparam("days", expanding=True)))
 _COUNT_DAYS = insert(TABLE).from_select(COLUMNS, _counted(CLASS_ROWS.c.school_id == bindparam("school_id"),
                                                           CLASS_ROWS.c.day.in_(bindparam("days", expanding=True))))
+# The same over consecutive days, run through the driver (edulite.prepared).
+_DELETE_SPAN = Prepared(delete(TABLE).where(TABLE.c.school_id == bindparam("school_id"),
+                                            TABLE.c.day >= bindparam("first"), TABLE.c.day <= bindparam("last")))
+_COUNT_SPAN = Prepared(insert(TABLE).from_select(COLUMNS, _counted(
+    CLASS_ROWS.c.school_id == bindparam("school_id"), CLASS_ROWS.c.day >= bindparam("first"),
+    CLASS_ROWS.c.day <= bindparam("last"))))
 
 
 def rebuild(session: Session, *, school_id: int | None = None) -> None:

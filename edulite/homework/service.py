@@ -8,7 +8,7 @@ class's alerts in the same transaction and commits.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -36,6 +36,7 @@ from edulite.models import (
     Subject,
     utcnow,
 )
+from edulite.prepared import Prepared
 from edulite.school import versions
 from edulite.school.audit import audit, entry_values
 
@@ -89,16 +90,15 @@ _CLASS_COLUMNS = (CLASSES.c.id, CLASSES.c.school_id, CLASSES.c.grade, CLASSES.c.
 # The caller teaches the class AND the subject, in their own school.
 _TEACHES = (CLASSES.c.id == bindparam("class_id"), CLASSES.c.school_id == bindparam("school_id"),
             ASSIGNMENTS.c.subject_id == bindparam("subject_id"), ASSIGNMENTS.c.teacher_id == bindparam("user_id"))
-_CLASS_AND_SUBJECT = (select(*_CLASS_COLUMNS, SUBJECTS.c.name)
-                      .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
-                      .join(SUBJECTS, SUBJECTS.c.id == ASSIGNMENTS.c.subject_id).where(*_TEACHES))
+_CLASS_AND_SUBJECT = Prepared(select(*_CLASS_COLUMNS, SUBJECTS.c.name)
+                              .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
+                              .join(SUBJECTS, SUBJECTS.c.id == ASSIGNMENTS.c.subject_id).where(*_TEACHES))
 
 
 def _class_and_subject(session: Session, scope: Scope, class_id: int, subject_id: int) -> tuple[ClassRef, str]:
     """_class_for without the lock, as a plain row, with the name of the subject taught."""
-    found = session.connection().execute(_CLASS_AND_SUBJECT, {
-        "class_id": class_id, "school_id": scope.school_id, "subject_id": subject_id,
-        "user_id": scope.user_id}).first()
+    found = _CLASS_AND_SUBJECT.first(session.connection(), {
+        "class_id": class_id, "school_id": scope.school_id, "subject_id": subject_id, "user_id": scope.user_id})
     if scope.role != "teacher" or found is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {subject_id} in class {class_id}")
     return ClassRef(*found[:4]), found[4]
@@ -238,12 +238,12 @@ _STATES = [_ITEMS_STATE.subquery("items"), _POLICY_STATE.subquery("policies"), _
 # Inside the write lock, one statement: the permission with the class row (locked on PostgreSQL, so two
 # saves of one class serialise; populate_existing: the class read before the lock is read again), and
 # everything the read half's verdicts rest on (ADR 0010).
-_LOCKED_STATE = (select(*_CLASS_COLUMNS, *[c for state in _STATES for c in state.c])
-                 .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
-                 .join(_STATES[0], true()).join(_STATES[1], true()).join(_STATES[2], true())
-                 .join(_STATES[3], true())
-                 .where(*_TEACHES)
-                 .with_for_update(of=CLASSES))
+_LOCKED_STATE = Prepared(select(*_CLASS_COLUMNS, *[c for state in _STATES for c in state.c])
+                         .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
+                         .join(_STATES[0], true()).join(_STATES[1], true()).join(_STATES[2], true())
+                         .join(_STATES[3], true())
+                         .where(*_TEACHES)
+                         .with_for_update(of=CLASSES))
 
 
 def _evening_params(klass: ClassRef, data: HomeworkInput) -> dict:
@@ -254,7 +254,27 @@ def _evening_params(klass: ClassRef, data: HomeworkInput) -> dict:
 
 # Every item of the class with an evening among the entry's, withdrawn ones too: one statement serves the
 # fingerprint, the retry check, the budget, the "no homework" markers and the class-evening summaries.
-_EVENING_ITEMS = (select(ITEMS.c.id, ITEMS.c.subject_id, SUBJECTS.c.name, ITEMS.c.teacher_id, ITEMS.c.kind,
+class _ItemRow(NamedTuple):
+    id: int
+    subject_id: int
+    name: str
+    teacher_id: int
+    kind: str
+    required: bool
+    location: str
+    minutes: int
+    set_date: date
+    due_date: date | None
+    description: str
+    no_homework: bool
+    graded: bool
+    withdrawn: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+_EVENING_ITEMS = Prepared(select(ITEMS.c.id, ITEMS.c.subject_id, SUBJECTS.c.name, ITEMS.c.teacher_id, ITEMS.c.kind,
                          ITEMS.c.required, ITEMS.c.location, ITEMS.c.minutes, ITEMS.c.set_date, ITEMS.c.due_date,
                          ITEMS.c.description, ITEMS.c.no_homework, ITEMS.c.graded, ITEMS.c.withdrawn,
                          ITEMS.c.version, ITEMS.c.created_at, ITEMS.c.updated_at)
@@ -272,7 +292,7 @@ class _Evening:
 
     def __init__(self, session: Session, klass: ClassRef, data: HomeworkInput):
         self.params = _evening_params(klass, data)
-        self.rows = session.connection().execute(_EVENING_ITEMS, self.params).all()
+        self.rows = [_ItemRow(*row) for row in _EVENING_ITEMS.rows(session.connection(), self.params)]
         self.state = (len(self.rows), max((r.id for r in self.rows), default=None),
                       max((r.updated_at for r in self.rows), default=None))
 
@@ -329,7 +349,7 @@ def _locked_state(session: Session, scope: Scope, data: HomeworkInput) -> tuple[
     params = {"class_id": data.class_id, "school_id": scope.school_id, "subject_id": data.subject_id,
               "user_id": scope.user_id, "first": days[0], "last": days[-1],
               "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
-    found = session.connection().execute(_LOCKED_STATE, params).first()
+    found = _LOCKED_STATE.first(session.connection(), params)
     if scope.role != "teacher" or found is None:
         raise Forbidden(f"user {scope.user_id} does not teach subject {data.subject_id} in class {data.class_id}")
     count, newest, changed, versions_count, versions_newest, own, national = found[4:]
@@ -398,9 +418,15 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     return _create(session, scope, klass, subject, data, stored_reason, live)
 
 
-_INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)
-_INSERT_REVISION = insert(HomeworkRevision.__table__)  # type: ignore[attr-defined]
-_INSERT_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+_ITEM_COLUMNS = ("class_id", "subject_id", "teacher_id", "set_date", "due_date", "last_evening", "description", "kind",
+                 "required", "location", "minutes", "no_homework", "graded", "withdrawn", "over_cap_reason",
+                 "version", "created_at", "updated_at")
+_INSERT_ITEM = Prepared(insert(ITEMS).values({name: bindparam(name) for name in _ITEM_COLUMNS}).returning(ITEMS.c.id))
+_INSERT_REVISION = Prepared(insert(HomeworkRevision.__table__).values(  # type: ignore[attr-defined]
+    {name: bindparam(name) for name in ("item_id", "version", "action", "changed_by", "changed_at", "snapshot")}))
+_INSERT_AUDIT = Prepared(insert(AuditEntry.__table__).values(  # type: ignore[attr-defined]
+    {name: bindparam(name) for name in ("at", "user_id", "school_id", "action", "entity", "entity_id", "before",
+                                        "after")}))
 
 
 def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data: HomeworkInput,
@@ -420,7 +446,7 @@ def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data:
               "no_homework": False, "graded": False, "withdrawn": False, "over_cap_reason": stored_reason,
               "version": 1, "created_at": now, "updated_at": now}
     conn = session.connection()  # Core statements: the session's per-call work skipped
-    item_id = conn.execute(_INSERT_ITEM, values).scalar_one()
+    (item_id,) = _INSERT_ITEM.rows(conn, values)[0]
     days = summary.item_days(data.set_date, data.due_date)
     found = None if live is None else {klass.id: [*live, (item_id, subject, data.kind, data.required, data.location,
                                                         data.minutes, data.set_date, data.due_date, False, False)]}
@@ -428,7 +454,7 @@ def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data:
                            found=found, adds_only=live is not None)
     versions.bump(session, {klass.school_id})
     after = _snapshot(subject, SimpleNamespace(**values))
-    conn.execute(_INSERT_REVISION, {"item_id": item_id, "version": 1, "action": "create",
+    _INSERT_REVISION.rows(conn, {"item_id": item_id, "version": 1, "action": "create",
                                        "changed_by": scope.user_id, "changed_at": now,
                                        "snapshot": json.dumps(after, ensure_ascii=False)})
     trail = [entry_values(user_id=scope.user_id, school_id=klass.school_id, action="homework_create",
@@ -439,7 +465,7 @@ def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data:
         session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade, active=klass.active,
         rows={row.day: row for row in rows.get(klass.id, [])}, start=min(days), end=max(days) + timedelta(days=1),
         items=judged, actor_id=scope.user_id, cause="homework")
-    conn.execute(_INSERT_AUDIT, trail + raised)
+    _INSERT_AUDIT.many(conn, trail + raised)
     session.commit()
     # Built after the commit (a model's constructor is not free): not added to the session, what the
     # caller reads back.

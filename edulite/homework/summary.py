@@ -28,6 +28,7 @@ from edulite.core.entry import MAX_SPREAD_DAYS
 from edulite.core.policy import Policy, cap_for
 from edulite.homework import loads, school_days
 from edulite.models import CalendarDay, ClassDayLoad, HomeworkItem, PolicyVersion, School, SchoolClass, Subject
+from edulite.prepared import Prepared
 from edulite.school import counts as school_counts
 
 TABLE = ClassDayLoad.__table__
@@ -145,12 +146,13 @@ _ROW_COLUMNS = tuple(Row.__dataclass_fields__)
 
 
 @functools.cache
-def _upsert(dialect: str):
+def _upsert(dialect: str) -> Prepared:
     """Rows written over the ones stored for the same class-evening (the key), in one statement."""
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(TABLE)
-    return statement.on_conflict_do_update(
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(TABLE).values(
+        {name: bindparam(name) for name in _ROW_COLUMNS})
+    return Prepared(statement.on_conflict_do_update(
         index_elements=["class_id", "day"],
-        set_={name: statement.excluded[name] for name in _ROW_COLUMNS if name not in ("class_id", "day")})
+        set_={name: statement.excluded[name] for name in _ROW_COLUMNS if name not in ("class_id", "day")}))
 
 
 def refresh(session: Session, touched: dict[int, set[date]],
@@ -177,7 +179,7 @@ def refresh(session: Session, touched: dict[int, set[date]],
         rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
                                            found=(found or {}).get(class_id))
         if adds_only and rows and dialect in ("sqlite", "postgresql"):
-            conn.execute(_upsert(dialect), [r.__dict__ for r in rows])
+            _upsert(dialect).many(conn, [r.__dict__ for r in rows])
             continue
         conn.execute(_DELETE_DAYS, {"class_id": class_id, "days": sorted(days)})
         if rows:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from edulite.models import AuditEntry, DataVersion, DigestDelivery, School, SchoolClass, User
+from edulite.prepared import Prepared
 
 TABLE = DataVersion.__table__
 # Writes that change no page a cache keeps: sign-ins and password changes, the audit trail (read
@@ -44,7 +45,7 @@ def bump(session: Session, school_ids: set[int]) -> None:
         return
     dialect = session.get_bind().dialect.name
     if len(school_ids) == 1:  # every save: a statement built once per dialect (#12)
-        session.connection().execute(_bump_one(dialect), {"school_id": next(iter(school_ids))})
+        _bump_one(dialect).rows(session.connection(), {"school_id": next(iter(school_ids))})
         return
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(TABLE).values([{"school_id": sid, "version": 1} for sid in sorted(school_ids)])
@@ -53,10 +54,10 @@ def bump(session: Session, school_ids: set[int]) -> None:
 
 
 @functools.cache
-def _bump_one(dialect: str):
+def _bump_one(dialect: str) -> Prepared:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(TABLE).values(school_id=bindparam("school_id"), version=1).on_conflict_do_update(
-        index_elements=["school_id"], set_={"version": TABLE.c.version + 1})
+    return Prepared(insert(TABLE).values(school_id=bindparam("school_id"), version=1).on_conflict_do_update(
+        index_elements=["school_id"], set_={"version": TABLE.c.version + 1}))
 
 
 PENDING = "edulite_versions_pending"

@@ -1,0 +1,101 @@
+"""Core statements compiled once per dialect and run through the driver, for the teacher's save (#12).
+
+Profiled, SQLAlchemy's execution of a compiled, cached Core statement still cost 10-20 µs of Python a
+statement (the execution context, each parameter processed through the compiled statement, the result
+wrapper): more than SQLite spends running most of a save's fourteen statements, and a third of a save's
+CPU. A Prepared statement keeps everything that decides behaviour in SQLAlchemy's hands: the SQL is its
+compiler's, every bound value goes through the column type's own bind processor and every result value
+through its result processor, and the statement runs with `Connection.exec_driver_sql`, so the engine's
+events see it (the tests and the benchmark count statements there) and driver errors are SQLAlchemy's
+(`db.is_busy` still recognises a busy SQLite). Only the per-call work is done once per dialect.
+
+Not for statements with expanding IN parameters (their SQL depends on the values): `Prepared` refuses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.expression import ClauseElement
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the bound parameters in the order the SQL takes them
+    positional: bool
+    fixed: dict[str, Any]  # values written into the statement (insert(...).values(version=1))
+    binds: tuple[tuple[str, Callable | None], ...]
+    results: tuple[Callable | None, ...] | None  # None: no column needs converting
+
+
+class Prepared:
+    def __init__(self, statement: ClauseElement):
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _compile(self.statement, dialect)
+        return found
+
+    def _args(self, compiled: _Compiled, params: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        values = {**compiled.fixed, **params} if compiled.fixed else params
+        processed = {name: (process(values[name]) if process else values[name]) for name, process in compiled.binds}
+        return tuple(processed[name] for name in compiled.names) if compiled.positional else processed
+
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
+        """Run with one set of parameters; the rows it returns (none for a write without RETURNING)."""
+        compiled = self._for(conn.dialect)
+        result = conn.exec_driver_sql(compiled.sql, self._args(compiled, params))
+        if not result.returns_rows:
+            return []
+        rows = result.fetchall()
+        if compiled.results is None:
+            return [tuple(row) for row in rows]
+        processors = compiled.results
+        return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in rows]
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> tuple | None:
+        found = self.rows(conn, params)
+        return found[0] if found else None
+
+    def many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> None:
+        """Run a write once per set of parameters (the driver's executemany)."""
+        compiled = self._for(conn.dialect)
+        conn.exec_driver_sql(compiled.sql, [self._args(compiled, p) for p in params])
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    compiled: Any = statement.compile(dialect=dialect)
+    sql, binds, fixed, literal = compiled.string, [], {}, set()
+    rendered = compiled.literal_execute_params
+    for bind, name in compiled.bind_names.items():
+        if bind.expanding and bind not in rendered:
+            if bind.value is None:  # IN a list given at run time: the SQL depends on its length
+                raise ValueError(f"parameter {name}: a Prepared statement cannot have expanding IN parameters")
+            # IN a list fixed in the statement (rule_id IN the cap rules): rendered into the SQL once.
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join(
+                compiled.render_literal_value(value, bind.type) for value in bind.value))
+            literal.add(name)
+            continue
+        if bind.callable is not None:
+            raise ValueError(f"parameter {name}: a callable default is not supported")
+        if bind in rendered:  # a value SQLAlchemy renders into the SQL (aggregate_strings' separator)
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", compiled.render_literal_value(bind.value, bind.type))
+            literal.add(name)
+            continue
+        if bind.value is not None:
+            fixed[name] = bind.value
+        binds.append((name, bind.type._cached_bind_processor(dialect)))
+    if "POSTCOMPILE" in sql:
+        raise ValueError("a Prepared statement's SQL must be complete once compiled")
+    positional = bool(dialect.positional)
+    names = (tuple(name for name in compiled.positiontup if name not in literal) if positional
+             else tuple(name for name, _ in binds))
+    results = tuple(entry.type._cached_result_processor(dialect, None) for entry in compiled._result_columns)
+    return _Compiled(sql, names, positional, fixed, tuple(binds), results if any(results) else None)

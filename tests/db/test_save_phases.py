@@ -247,3 +247,11 @@ def test_a_holiday_marked_after_an_earlier_save_is_what_the_next_one_writes_its_
         assert summary.verify(s) == []
         rows = summary.stored(s, class_ids=[any_world.class3.id])
         assert rows[(any_world.class3.id, DAY)].day_kind == "holiday"
+
+
+def test_the_read_half_runs_without_a_transaction_of_its_own_on_sqlite(any_app, any_world):
+    # Its two reads are each proved again in the lock; SQLite's BEGIN for them was a statement for nothing.
+    statements = _statements_of_a_save(any_app, any_world, minutes=10)
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == (["BEGIN IMMEDIATE"] if get_db(any_app).is_sqlite else [])
+    assert _items(any_app) == 1

@@ -27,6 +27,7 @@ still costs one statement for it.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import threading
@@ -35,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.http import parse_cookie
 
@@ -277,7 +279,32 @@ def _offer(response):
     return response
 
 
+class RememberedSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, verified through the memo's remembered cookies (Memo._session): a
+    write request (a teacher's save) verified its unchanged cookie again and built a new serializer to do
+    it, and to sign the answer's cookie (#12). Contents are copied: a request may change its session."""
+
+    def __init__(self, memo: Memo):
+        self.memo = memo
+        self._serializer: tuple = ()
+
+    def get_signing_serializer(self, app: Flask):
+        secrets_now = (app.secret_key, app.config.get("SECRET_KEY_FALLBACKS"))
+        if not self._serializer or self._serializer[0] != secrets_now:
+            self._serializer = (secrets_now, super().get_signing_serializer(app))
+        return self._serializer[1]
+
+    def open_session(self, app: Flask, request):
+        signed = request.cookies.get(self.get_cookie_name(app))
+        if not signed or not app.secret_key:
+            return super().open_session(app, request)
+        data = self.memo._session(signed)
+        return self.session_class(copy.deepcopy(data) if data is not None else None)
+
+
 def init_app(app: Flask) -> None:
     """Before security.init_app: ProxyFix must wrap this, and this after_request must run after its headers."""
     app.after_request(_offer)
-    app.wsgi_app = Memo(app, app.wsgi_app)  # type: ignore[method-assign]
+    memo = Memo(app, app.wsgi_app)
+    app.wsgi_app = memo  # type: ignore[method-assign]
+    app.session_interface = RememberedSessions(memo)

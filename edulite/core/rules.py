@@ -358,24 +358,39 @@ def _pressure(load: DayLoad) -> float:
     return load.counted / load.cap
 
 
+def evening_loads(items: Iterable[Item], candidate: Item, *, grade: int, calendar: SchoolCalendar,
+                  policy: Policy, replacing_id: int | None = None) -> list[tuple[date, DayLoad, DayLoad]]:
+    """Each evening of candidate with its class's load before (every item as stored) and after saving it
+    (replacing item replacing_id): what preview judges, computed once for its callers."""
+    before_items = [item for item in items if item.class_id == candidate.class_id]
+    after_items = [item for item in before_items
+                   if replacing_id is None or item.id != replacing_id] + [candidate]
+    out = []
+    for day in evenings(candidate):
+        span: dict[str, Any] = {"class_id": candidate.class_id, "grade": grade, "calendar": calendar,
+                                "policy": policy, "start": day, "end": day + timedelta(days=1)}
+        (before,) = day_loads(before_items, **span)
+        (after,) = day_loads(after_items, **span)
+        out.append((day, before, after))
+    return out
+
+
 def preview(items: Iterable[Item], candidate: Item, *, grade: int, calendar: SchoolCalendar,
-            policy: Policy, replacing_id: int | None = None) -> Preview:
+            policy: Policy, replacing_id: int | None = None,
+            loads: list[tuple[date, DayLoad, DayLoad]] | None = None) -> Preview:
     """Show what saving candidate would do to its class's budget, replacing item replacing_id.
 
     Every evening of a multi-evening candidate is judged and the worst one (then the earliest)
     is reported; alerts are the new ones of all its evenings plus its wording alerts.
+    loads: evening_loads of the same arguments, when the caller has computed them.
     """
-    before_items = [item for item in items if item.class_id == candidate.class_id]
-    after_items = [item for item in before_items
-                   if replacing_id is None or item.id != replacing_id] + [candidate]
+    if loads is None:
+        loads = evening_loads(items, candidate, grade=grade, calendar=calendar, policy=policy,
+                              replacing_id=replacing_id)
     wording = wording_alerts(candidate, policy)
     fresh_all: dict[str, Alert] = {}
     worst: tuple[tuple[int, float], Preview] | None = None
-    for day in evenings(candidate):
-        span: dict[str, Any] = {"class_id": candidate.class_id, "grade": grade, "calendar": calendar,
-                "policy": policy, "start": day, "end": day + timedelta(days=1)}
-        (before,) = day_loads(before_items, **span)
-        (after,) = day_loads(after_items, **span)
+    for day, before, after in loads:
         known = {a.key for a in class_day_alerts(before, grade=grade, policy=policy)}
         fresh = [a for a in class_day_alerts(after, grade=grade, policy=policy)
                  if a.key not in known]

@@ -107,16 +107,20 @@ def check(session: Session, *, school_id: int, grade: int, candidate: rules.Item
         items = class_items(session, class_id=candidate.class_id, first=days[0], last=days[-1])
     calendar = loads.school_calendar(session, school_id=school_id)
     policy = loads.policy_in_force(session, school_id=school_id, day=candidate.set_date)
+    evenings = rules.evening_loads(items, candidate, grade=grade, calendar=calendar, policy=policy,
+                                   replacing_id=replacing_id)
     shown = rules.preview(items, candidate, grade=grade, calendar=calendar, policy=policy,
-                          replacing_id=replacing_id)
-    # preview's alerts are only the new ones; adding minutes to a day already over counts too.
+                          replacing_id=replacing_id, loads=evenings)
+    # preview's alerts are only the new ones; adding minutes to a day already over counts too. Without
+    # the entry means without the item it replaces too: for a new entry, preview's "before" (#12).
     others = [item for item in items if replacing_id is None or item.id != replacing_id]
     over: dict[str, rules.Alert] = {}
-    for day in days:
-        span = {"class_id": candidate.class_id, "grade": grade, "calendar": calendar, "policy": policy,
-                "start": day, "end": day + timedelta(days=1)}
-        (without,) = rules.day_loads(others, **span)
-        (with_it,) = rules.day_loads([*others, candidate], **span)
+    for day, before, with_it in evenings:
+        if replacing_id is None:
+            without = before
+        else:
+            (without,) = rules.day_loads(others, class_id=candidate.class_id, grade=grade, calendar=calendar,
+                                         policy=policy, start=day, end=day + timedelta(days=1))
         old = {a.key: a.figure for a in rules.class_day_alerts(without, grade=grade, policy=policy)}
         for alert in rules.class_day_alerts(with_it, grade=grade, policy=policy):
             if alert.rule_id in rule_ids.CAP_RULES and (alert.key not in old or alert.figure > old[alert.key]):

@@ -14,6 +14,7 @@ import cProfile
 import io
 import pstats
 import random
+import re
 import secrets
 import statistics
 import sys
@@ -63,6 +64,12 @@ class LockWatch:
             self._open = None
 
 
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"', page)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1) or found.group(2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=40)
@@ -76,7 +83,8 @@ def main() -> None:
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='edulite-saves-')) / 'bench.sqlite'}"
     built = build(argparse.Namespace(schools=0), url, today)
-    app = create_app({**config(url), "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": secrets.token_hex(16)})
+    # CSRF on, as under gunicorn: each save sends the form's token (checked by Flask-WTF on every POST).
+    app = create_app({**config(url), "TESTING": True, "SECRET_KEY": secrets.token_hex(16)})
     school_id = None
     if args.check:  # the bench data are bulk-loaded without alerts: judge them once, as the demo does
         with session_scope(app) as session:
@@ -95,7 +103,9 @@ def main() -> None:
                 "WHERE u.username = 'c0' ORDER BY a.class_id, a.subject_id"))]
         random.Random(1).shuffle(pairs)
         days = [d for d in (today + timedelta(days=n) for n in range(8)) if d.weekday() < 5]
-    client.post("/login", data={"username": who, "password": data.BENCH_PASSWORD})
+    client.post("/login", data={"username": who, "password": data.BENCH_PASSWORD,
+                                "csrf_token": _token(client.get("/login").text)})
+    token = _token(client.get(f"/teacher/class/{pairs[0][0]}").text)
     # Every save is sent with the cookie of the sign-in, as wrk sends its one Cookie header: the flashed
     # "saved" messages of unfollowed redirects would otherwise pile up in the session cookie.
     name = app.config["SESSION_COOKIE_NAME"]
@@ -112,7 +122,8 @@ def main() -> None:
         day = days[counter // len(pairs) % len(days)]
         response = client.post(f"/teacher/class/{class_id}", data={
             "subject_id": str(subject_id), "description": f"bench {counter}", "kind": "written",
-            "location": "class", "required": "1", "minutes": "10", "set_date": day.isoformat()})
+            "location": "class", "required": "1", "minutes": "10", "set_date": day.isoformat(),
+            "csrf_token": token})
         assert response.status_code == 303, response.status_code
 
     for _ in range(5):

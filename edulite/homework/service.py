@@ -235,9 +235,9 @@ _NATIONAL_STATE = select(func.aggregate_strings(cast(NATIONAL.c.day, String) + "
     NATIONAL.c.day >= bindparam("first"), NATIONAL.c.day <= bindparam("last"))
 _STATES = [_ITEMS_STATE.subquery("items"), _POLICY_STATE.subquery("policies"), _CALENDAR_STATE.subquery("own_days"),
            _NATIONAL_STATE.subquery("national_days")]
-# Inside the write lock, one statement: the permission with the class row (locked on PostgreSQL, so two
-# saves of one class serialise; populate_existing: the class read before the lock is read again), and
-# everything the read half's verdicts rest on (ADR 0010).
+# Inside the write lock, one statement: the permission with the class row read again (locked on
+# PostgreSQL, so two saves of one class serialise), and everything the read half's verdicts rest on
+# (ADR 0010).
 _LOCKED_STATE = Prepared(select(*_CLASS_COLUMNS, *[c for state in _STATES for c in state.c])
                          .join(ASSIGNMENTS, ASSIGNMENTS.c.class_id == CLASSES.c.id)
                          .join(_STATES[0], true()).join(_STATES[1], true()).join(_STATES[2], true())
@@ -252,8 +252,6 @@ def _evening_params(klass: ClassRef, data: HomeworkInput) -> dict:
             "earliest": days[0] - timedelta(days=MAX_SPREAD_DAYS)}
 
 
-# Every item of the class with an evening among the entry's, withdrawn ones too: one statement serves the
-# fingerprint, the retry check, the budget, the "no homework" markers and the class-evening summaries.
 class _ItemRow(NamedTuple):
     id: int
     subject_id: int
@@ -274,6 +272,8 @@ class _ItemRow(NamedTuple):
     updated_at: datetime
 
 
+# Every item of the class with an evening among the entry's, withdrawn ones too: one statement serves the
+# fingerprint, the retry check, the budget, the "no homework" markers and the class-evening summaries.
 _EVENING_ITEMS = Prepared(select(ITEMS.c.id, ITEMS.c.subject_id, SUBJECTS.c.name, ITEMS.c.teacher_id, ITEMS.c.kind,
                          ITEMS.c.required, ITEMS.c.location, ITEMS.c.minutes, ITEMS.c.set_date, ITEMS.c.due_date,
                          ITEMS.c.description, ITEMS.c.no_homework, ITEMS.c.graded, ITEMS.c.withdrawn,

@@ -255,3 +255,30 @@ def test_the_read_half_runs_without_a_transaction_of_its_own_on_sqlite(any_app, 
     begins = [s for s in statements if s.startswith("BEGIN")]
     assert begins == (["BEGIN IMMEDIATE"] if get_db(any_app).is_sqlite else [])
     assert _items(any_app) == 1
+
+
+def test_a_class_moved_to_another_grade_between_the_two_halves_is_what_the_save_writes_with(any_app, any_world,
+                                                                                             monkeypatch):
+    # The rows and cap alerts computed before the lock (#12) are used only if the lock reads the same class.
+    def regrade(s):
+        klass = s.get(SchoolClass, any_world.class3.id)
+        klass.grade = 7  # 90 minutes a school day instead of 60
+        s.add(klass)
+        s.commit()
+
+    _save_with(any_app, any_world, monkeypatch, regrade, minutes=20)
+    with session_scope(any_app) as s:
+        assert summary.verify(s) == []
+        (row,) = summary.stored(s, class_ids=[any_world.class3.id]).values()
+        assert (row.grade, row.cap) == (7, 90)
+
+
+def test_another_save_between_the_two_halves_counts_in_the_rows_the_save_writes(any_app, any_world, monkeypatch):
+    colleague = scope_of(any_world.colleague)
+    _save_with(any_app, any_world, monkeypatch, lambda s: homework.log_homework(
+        s, scope=colleague, data=entry(any_world, subject_id=any_world.chinese.id, minutes=10), today=DAY),
+        minutes=20)
+    with session_scope(any_app) as s:
+        assert summary.verify(s) == []
+        (row,) = summary.stored(s, class_ids=[any_world.class3.id]).values()
+        assert row.counted == 30

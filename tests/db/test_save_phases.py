@@ -259,7 +259,7 @@ def test_the_read_half_runs_without_a_transaction_of_its_own_on_sqlite(any_app, 
 
 def test_a_class_moved_to_another_grade_between_the_two_halves_is_what_the_save_writes_with(any_app, any_world,
                                                                                              monkeypatch):
-    # The rows and cap alerts computed before the lock (#12) are used only if the lock reads the same class.
+    # What the write half writes rests on the class row the lock reads, not the one read before it.
     def regrade(s):
         klass = s.get(SchoolClass, any_world.class3.id)
         klass.grade = 7  # 90 minutes a school day instead of 60

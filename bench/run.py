@@ -406,6 +406,8 @@ def summarise(rows: list[dict]) -> list[dict]:
 
 
 def summarise_saves(saves: list[dict]) -> dict:
+    if not saves:  # --only pages
+        return {}
     return {**{k: statistics.median(s[k] for s in saves) for k in ("rps", "p50_ms", "p99_ms", "raw_rps", "ratio",
                                                                        "cpu_ms", "raw_cpu_ms")},
             "errors": sum(s["errors"] for s in saves), "requests": sum(s["requests"] for s in saves),
@@ -432,6 +434,8 @@ def report(result: dict, info: dict) -> str:
                      f"{p['p99_ms']:.1f} | {p['errors']} | {m.get('server_ms_cached')} / {m.get('server_ms')} | "
                      f"{m.get('sql')} |")
     s = result["save"]
+    if not s:
+        return "\n".join(lines + ["", "No save run (--only pages)."]) + "\n"
     workload = ("one teacher's four classes, today only (--pileup)" if result["settings"].get("pileup") else
                 "the colleague account's classes and subjects, each save one of the school days from today on")
     lines += ["", f"Saves: the real form, {workload}.",

@@ -7,9 +7,9 @@ import hashlib
 import ipaddress
 import logging
 import time
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -96,22 +96,9 @@ _LOAD = Prepared(select(_USER.id, _USER.username, _USER.display_name, _USER.role
                  .where(_USER.id == bindparam("uid")))
 
 
-class AccountRow(NamedTuple):
-    """What _LOAD reads: the account, its data version and its school's time zone."""
-
-    id: int
-    username: str
-    display_name: str
-    role: str
-    school_id: int | None
-    district_id: int | None
-    lead_grade: int | None
-    locale: str | None
-    must_change_password: bool
-    active: bool
-    session_version: int
-    data_version: int
-    timezone: str | None
+# What _LOAD reads, by the statement's own column names: the account (SignedInUser's fields first), then
+# active, session_version, data_version and the school's time zone.
+AccountRow = namedtuple("AccountRow", [c.name for c in _LOAD.statement.selected_columns])  # type: ignore[misc]
 
 
 def device_max_age() -> timedelta:

@@ -189,38 +189,25 @@ def _life_of(row: Mapping[str, Any]) -> dict:
             "figure": row["figure"], "limit": row["limit"], "state": row["state"], "current": row["current"]}
 
 
-def cap_alerts(session: Session, *, school_id: int, class_id: int, grade: int, active: bool,
-               rows: Mapping[date, Any], start: date, end: date) -> list[rules.Alert]:
-    """The class's cap rules on [start, end) as its summary rows of those evenings give them (an evening
-    without a row has nothing set): judged without reading anything but the calendar and the policy."""
-    if not active:  # a closed class has no class-evening alerts (loads.classes lists active ones)
-        return []
+def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade: int, active: bool,
+                       rows: Mapping[date, Any], start: date, end: date, items: list[rules.Item],
+                       actor_id: int | None, cause: str) -> tuple[RecomputeResult, list[dict]]:
+    """The alerts one save can change: its class's cap rules on [start, end) and the wording of items.
+
+    rows are the class's summary rows of those evenings just written (edulite.homework.summary.refresh;
+    an evening without a row has nothing set), so the loads are not read back. The stored alerts'
+    life is kept as sync keeps it (ADR 0012): opened, updated, reopened, cleared, raised again. Returns
+    what changed and the audit rows of each step, for the caller to insert with its own.
+    """
     info = loads.ClassInfo(class_id, "", grade, 0)
     calendar = loads.school_calendar(session, school_id=school_id)
     found: list[rules.Alert] = []
     for a, b, policy in loads.policy_periods(session, school_id=school_id, start=start, end=end):
-        for n in range((b - a).days):
-            day = a + timedelta(days=n)
-            found += rules.class_day_alerts(loads.day_load(rows.get(day), info, day, calendar, policy),
-                                            grade=grade, policy=policy)
-    return found
-
-
-def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade: int, active: bool,
-                       rows: Mapping[date, Any], start: date, end: date, items: list[rules.Item],
-                       actor_id: int | None, cause: str,
-                       caps: list[rules.Alert] | None = None) -> tuple[RecomputeResult, list[dict]]:
-    """The alerts one save can change: its class's cap rules on [start, end) and the wording of items.
-
-    rows are the class's summary rows of those evenings just written (edulite.homework.summary.refresh;
-    an evening without a row has nothing set), so the loads are not read back; caps: cap_alerts of those
-    rows when the caller judged them already (the save, before its write lock). The stored alerts'
-    life is kept as sync keeps it (ADR 0012): opened, updated, reopened, cleared, raised again. Returns
-    what changed and the audit rows of each step, for the caller to insert with its own.
-    """
-    found = list(caps) if caps is not None else cap_alerts(
-        session, school_id=school_id, class_id=class_id, grade=grade, active=active, rows=rows, start=start, end=end)
-    for a, b, policy in loads.policy_periods(session, school_id=school_id, start=start, end=end):
+        if active:  # a closed class has no class-evening alerts (loads.classes lists active ones)
+            for n in range((b - a).days):
+                day = a + timedelta(days=n)
+                found += rules.class_day_alerts(loads.day_load(rows.get(day), info, day, calendar, policy),
+                                                grade=grade, policy=policy)
         found += [alert for item in items if a <= item.set_date < b and item.description
                   for alert in rules.wording_alerts(item, policy)]
     # The session's connection, not the session: a Core statement skips the ORM's per-call work (#12).

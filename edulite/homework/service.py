@@ -393,17 +393,11 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
         return session.get(HomeworkItem, repeat)
     stored_reason = _check_budget(session, klass, data, None, confirm_over, reason, items=evening.budget_items(),
                                   subject=subject)
-    # The entry's class-evening rows and their cap alerts, computed before the lock from what was read:
-    # written as they are if the lock finds nothing changed (the lock is held for less, #12).
-    plan = None if evening.markers(data) else _plan(session, klass, subject, data, evening)
     kept = loads.kept_reads(session)
     if begin_writes(session):
         # Inside the lock: the permission again (and the class row lock on PostgreSQL), then what
         # another save of this class may have changed since; only then the checks run again.
-        read_class = klass
         klass, now = _locked_state(session, scope, data)
-        if now != read or klass != read_class:
-            plan = None  # computed again in the lock from what it reads
         if now[1:] == read[1:]:
             # Same policy versions, same calendar on the evenings: what was read before serves the
             # checks, the summaries and the alerts of this transaction without reading it again.
@@ -424,27 +418,8 @@ def log_homework(session: Session, *, scope: Scope, data: HomeworkInput, today: 
     if evening.markers(data):  # rare: "no homework" was published for this subject and evening
         _drop_no_homework_marker(session, scope, data, klass)
         session.flush()
-        live, plan = None, None  # the summaries read the items again
-    return _create(session, scope, klass, subject, data, stored_reason, live, plan)
-
-
-class _Plan(NamedTuple):
-    days: set[date]
-    rows: list[summary.Row]
-    caps: list[rules.Alert]
-
-
-def _plan(session: Session, klass: ClassRef, subject: str, data: HomeworkInput, evening: _Evening) -> _Plan:
-    """The new entry's class-evening rows (summary.compute) and the cap alerts they give, from the items,
-    calendar and policy the read half read; valid while the lock finds those unchanged (_evening_state)."""
-    days = summary.item_days(data.set_date, data.due_date)
-    new = (None, subject, data.kind, data.required, data.location, data.minutes, data.set_date, data.due_date,
-           False, False)
-    rows = summary.compute(session, klass.id, days, klass.school_id, klass.grade, found=[*evening.live(), new])
-    caps = alerts.cap_alerts(session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade,
-                             active=klass.active, rows={row.day: row for row in rows}, start=min(days),
-                             end=max(days) + timedelta(days=1))
-    return _Plan(days, rows, caps)
+        live = None  # the summaries read the items again
+    return _create(session, scope, klass, subject, data, stored_reason, live)
 
 
 _ITEM_COLUMNS = ("class_id", "subject_id", "teacher_id", "set_date", "due_date", "last_evening", "description", "kind",
@@ -459,7 +434,7 @@ _INSERT_AUDIT = Prepared(insert(AuditEntry.__table__).values(  # type: ignore[at
 
 
 def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data: HomeworkInput,
-            stored_reason: str | None, live: list[tuple] | None = None, plan: _Plan | None = None) -> HomeworkItem:
+            stored_reason: str | None, live: list[tuple] | None = None) -> HomeworkItem:
     """The write half of a new entry in Core statements: the item, its class-evening summaries, the
     school's data version, its first revision, the audit entry and its alerts; then commit.
 
@@ -480,8 +455,7 @@ def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data:
     found = None if live is None else {klass.id: [*live, (item_id, subject, data.kind, data.required, data.location,
                                                         data.minutes, data.set_date, data.due_date, False, False)]}
     rows = summary.refresh(session, {klass.id: days}, classes={klass.id: (klass.school_id, klass.grade)},
-                           found=found, adds_only=live is not None,
-                           computed=None if plan is None else {klass.id: plan.rows})
+                           found=found, adds_only=live is not None)
     versions.bump(session, {klass.school_id})
     after = _snapshot(subject, SimpleNamespace(**values))
     _INSERT_REVISION.rows(conn, {"item_id": item_id, "version": 1, "action": "create",
@@ -494,7 +468,7 @@ def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data:
     _result, raised = alerts.recompute_evenings(
         session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade, active=klass.active,
         rows={row.day: row for row in rows.get(klass.id, [])}, start=min(days), end=max(days) + timedelta(days=1),
-        items=judged, actor_id=scope.user_id, cause="homework", caps=None if plan is None else plan.caps)
+        items=judged, actor_id=scope.user_id, cause="homework")
     _INSERT_AUDIT.many(conn, trail + raised)
     session.commit()
     # What the caller reads back, built after the commit and never added to a session: without the ORM's

@@ -157,15 +157,13 @@ def _upsert(dialect: str) -> Prepared:
 
 def refresh(session: Session, touched: dict[int, set[date]],
             classes: dict[int, tuple[int, int]] | None = None,
-            found: dict[int, list] | None = None, adds_only: bool = False,
-            computed: dict[int, list[Row]] | None = None) -> dict[int, list[Row]]:
+            found: dict[int, list] | None = None, adds_only: bool = False) -> dict[int, list[Row]]:
     """Recompute the rows of each class's touched evenings from its items, in the session's transaction.
 
     classes: each class's (school, grade) when the caller has just read them (the teacher's save); found:
     its items' rows likewise (compute). adds_only: the caller only added items (a new entry), so every
     evening that had a row still has one: the rows are written over the stored ones in one statement
-    instead of deleted and inserted. computed: a class's rows as compute gave them to a caller that has
-    proved its items, calendar and policy unchanged since (the save computes them before its lock).
+    instead of deleted and inserted.
     Returns the rows written, per class (the save judges its alerts from them).
     """
     if not touched:
@@ -178,8 +176,8 @@ def refresh(session: Session, touched: dict[int, set[date]],
     for class_id, days in sorted(touched.items()):
         if class_id not in classes or not days:
             continue
-        rows = written[class_id] = (computed[class_id] if computed and class_id in computed else compute(
-            session, class_id, days, *classes[class_id], found=(found or {}).get(class_id)))
+        rows = written[class_id] = compute(session, class_id, days, *classes[class_id],
+                                           found=(found or {}).get(class_id))
         if adds_only and rows and dialect in ("sqlite", "postgresql"):
             _upsert(dialect).many(conn, [r.__dict__ for r in rows])
             continue

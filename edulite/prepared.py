@@ -2,12 +2,12 @@
 
 Profiled, SQLAlchemy's execution of a compiled, cached Core statement still cost 10-20 µs of Python a
 statement (the execution context, each parameter processed through the compiled statement, the result
-wrapper): more than SQLite spends running most of a save's fourteen statements, and a third of a save's
-CPU. A Prepared statement keeps everything that decides behaviour in SQLAlchemy's hands: the SQL is its
-compiler's, every bound value goes through the column type's own bind processor and every result value
-through its result processor, and the statement runs with `Connection.exec_driver_sql`, so the engine's
-events see it (the tests and the benchmark count statements there) and driver errors are SQLAlchemy's
-(`db.is_busy` still recognises a busy SQLite). Only the per-call work is done once per dialect.
+wrapper): more than SQLite spends running most of a save's statements, and a third of a save's CPU. A
+Prepared statement keeps everything that decides behaviour in SQLAlchemy's hands: the SQL is its compiler's,
+every bound value goes through the column type's own bind processor and every result value through its
+result processor, and the statement runs with `Connection.exec_driver_sql`, so the engine's events see it
+(the tests and the benchmark count statements there) and driver errors are SQLAlchemy's (`db.is_busy` still
+recognises a busy SQLite). Only the per-call work is done once per dialect.
 
 Not for statements with expanding IN parameters (their SQL depends on the values): `Prepared` refuses them.
 """

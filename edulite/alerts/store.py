@@ -162,18 +162,13 @@ ALERTS = Alert.__table__  # type: ignore[attr-defined]
 _STORED_KEYS = ("id", "key", "rule_id", "class_id", "day", "figure", "limit", "state", "current")
 
 
-def _stored(of_items):
-    """The class's stored alerts a save can change: cap rules on its evenings, and those of_items."""
-    return (select(*[ALERTS.c[k] for k in _STORED_KEYS])
-            .where(ALERTS.c.school_id == bindparam("school_id"), ALERTS.c.class_id == bindparam("class_id"),
-                   or_(and_(ALERTS.c.rule_id.in_(rule_ids.CAP_RULES), ALERTS.c.day >= bindparam("start"),
-                            ALERTS.c.day < bindparam("end")), of_items))
-            .order_by(ALERTS.c.id))
-
-
-_STORED = _stored(ALERTS.c.item_id.in_(bindparam("item_ids", expanding=True)))
-# A new entry's one item, run through the driver (edulite.prepared): every save asks this.
-_STORED_ONE = Prepared(_stored(ALERTS.c.item_id == bindparam("item_id")))
+# The class's stored alerts a save can change: cap rules on its evenings, and those of its entry. Run
+# through the driver (edulite.prepared): every save asks it.
+_STORED = Prepared(select(*[ALERTS.c[k] for k in _STORED_KEYS])
+                   .where(ALERTS.c.school_id == bindparam("school_id"), ALERTS.c.class_id == bindparam("class_id"),
+                          or_(and_(ALERTS.c.rule_id.in_(rule_ids.CAP_RULES), ALERTS.c.day >= bindparam("start"),
+                                   ALERTS.c.day < bindparam("end")), ALERTS.c.item_id == bindparam("item_id")))
+                   .order_by(ALERTS.c.id))
 _RAISE = insert(ALERTS).returning(ALERTS.c.id)
 _SEEN = (update(ALERTS).where(ALERTS.c.id == bindparam("row_id"))
          .values(state=bindparam("new_state"), figure=bindparam("new_figure"), current=True,
@@ -190,9 +185,9 @@ def _life_of(row: Mapping[str, Any]) -> dict:
 
 
 def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade: int, active: bool,
-                       rows: Mapping[date, Any], start: date, end: date, items: list[rules.Item],
+                       rows: Mapping[date, Any], start: date, end: date, item: rules.Item,
                        actor_id: int | None, cause: str) -> tuple[RecomputeResult, list[dict]]:
-    """The alerts one save can change: its class's cap rules on [start, end) and the wording of items.
+    """The alerts one save can change: its class's cap rules on [start, end) and the wording of its item.
 
     rows are the class's summary rows of those evenings just written (edulite.homework.summary.refresh;
     an evening without a row has nothing set), so the loads are not read back. The stored alerts'
@@ -208,17 +203,13 @@ def recompute_evenings(session: Session, *, school_id: int, class_id: int, grade
                 day = a + timedelta(days=n)
                 found += rules.class_day_alerts(loads.day_load(rows.get(day), info, day, calendar, policy),
                                                 grade=grade, policy=policy)
-        found += [alert for item in items if a <= item.set_date < b and item.description
-                  for alert in rules.wording_alerts(item, policy)]
+        if a <= item.set_date < b and item.description:
+            found += rules.wording_alerts(item, policy)
     # The session's connection, not the session: a Core statement skips the ORM's per-call work (#12).
     conn = session.connection()
-    params = {"school_id": school_id, "class_id": class_id, "start": start, "end": end}
-    if len(items) == 1:
-        rows: list = [dict(zip(_STORED_KEYS, row, strict=True))
-                      for row in _STORED_ONE.rows(conn, {**params, "item_id": items[0].id})]
-    else:
-        rows = list(conn.execute(_STORED, {**params, "item_ids": [item.id for item in items]}).mappings().all())
-    stored = {r["key"]: r for r in rows}
+    found_rows = _STORED.rows(conn, {"school_id": school_id, "class_id": class_id, "start": start, "end": end,
+                                     "item_id": item.id})
+    stored = {r["key"]: r for r in (dict(zip(_STORED_KEYS, row, strict=True)) for row in found_rows)}
     now = utcnow()
     trail: list[dict] = []
     seen: list[dict] = []

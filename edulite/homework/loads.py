@@ -145,8 +145,11 @@ def national_calendar(session: Session) -> dict[date, DayKind]:
 
 
 def _district_versions(session: Session, district_id: int) -> list[Version]:
-    return _memo(session, ("district-policies", district_id), lambda: [Version(*row) for row in session.connection(
-        ).execute(_DISTRICT_VERSIONS, {"district_id": district_id}).all()])
+    def build() -> list[Version]:
+        rows = session.connection().execute(_DISTRICT_VERSIONS, {"district_id": district_id})
+        return [Version(*row) for row in rows]
+
+    return _memo(session, ("district-policies", district_id), build)
 
 
 def _versions(session: Session, school_id: int) -> tuple[list[Version], list[Version]]:

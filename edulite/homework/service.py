@@ -463,12 +463,12 @@ def _create(session: Session, scope: Scope, klass: ClassRef, subject: str, data:
                                        "snapshot": json.dumps(after, ensure_ascii=False)})
     trail = [entry_values(user_id=scope.user_id, school_id=klass.school_id, action="homework_create",
                           entity="homework_item", entity_id=item_id, after=after)]
-    judged = [rules.Item(item_id, klass.id, "", data.kind, True, data.location, 0, data.set_date,
-                         description=data.description)]
+    judged = rules.Item(item_id, klass.id, "", data.kind, True, data.location, 0, data.set_date,
+                        description=data.description)
     _result, raised = alerts.recompute_evenings(
         session, school_id=klass.school_id, class_id=klass.id, grade=klass.grade, active=klass.active,
         rows={row.day: row for row in rows.get(klass.id, [])}, start=min(days), end=max(days) + timedelta(days=1),
-        items=judged, actor_id=scope.user_id, cause="homework")
+        item=judged, actor_id=scope.user_id, cause="homework")
     _INSERT_AUDIT.many(conn, trail + raised)
     session.commit()
     # What the caller reads back, built after the commit and never added to a session: without the ORM's

@@ -73,7 +73,7 @@ def test_values_fixed_in_the_statement_are_sent(any_app, any_world):
 
 def test_a_list_fixed_in_the_statement_is_rendered_and_one_given_at_run_time_is_refused(any_app):
     with get_db(any_app).engine(write=True).connect() as conn:
-        rows = alerts_store._STORED_ONE.rows(conn, {"school_id": 0, "class_id": 0, "start": DAY, "end": DAY,
+        rows = alerts_store._STORED.rows(conn, {"school_id": 0, "class_id": 0, "start": DAY, "end": DAY,
                                                       "item_id": 0})
         assert rows == []
         with pytest.raises(ValueError, match="expanding"):

@@ -19,6 +19,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -329,20 +330,35 @@ def run(args) -> dict:
         rss = worker_rss_mb(servers["edulite"])
         runs = 0 if args.only == "pages" else args.runs
         teacher, env = save_workload(args, url, base, signed, built, today)
+        # SQLite: each measured run starts from the database as it was before any save (restored with
+        # SQLite's backup API, the servers idle), so a class-evening ends a run with about twenty entries, as
+        # a busy real one has. Without it the warm-up and three runs piled a hundred or more into each of
+        # the 216 class-evenings, and a save re-reads its evening (bench/README.md, sixth round).
+        before = tmp / "before-saves.sqlite" if kind == "sqlite" and runs else None
+        if before is not None:
+            copy_database(sqlite_path(url), before)
         if runs:
             # Unmeasured first, both: on a new database the first seconds of saves grow SQLite's WAL file,
             # and an fsync that must also record a file's new size costs more than one that overwrites
             # (a server that has run an evening has its WAL at full size; bench/README.md).
             wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.save_warmup,
-                headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
+                headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env={**env, "RUN": "warm"})
             wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers, seconds=args.save_warmup,
-                script=SAVE_LUA, env={**env, "RAW": "1"})
-        for _ in range(runs):
+                script=SAVE_LUA, env={**env, "RAW": "1", "RUN": "warm"})
+        for number in range(runs):
+            if before is not None:
+                copy_database(before, sqlite_path(url))
             teacher.get("/teacher/")  # the cookie's idle clock, as above
             used = workers_cpu_s(servers["edulite"])
             save = wrk(base + "/teacher/class/0", connections=args.writers, seconds=args.seconds,
-                       headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env=env)
+                       headers={"Cookie": teacher.cookie}, script=SAVE_LUA, env={**env, "RUN": str(number)})
             save["cpu_ms"] = round((workers_cpu_s(servers["edulite"]) - used) * 1000 / max(save["requests"], 1), 2)
+            # Every answered save must be a new entry: one answered but not saved (a retry, a rejected form
+            # answered 303) counts as an error. The server may have saved up to one more a connection after wrk
+            # stopped counting.
+            save["saved"] = saved_entries(url, str(number))
+            if not save["requests"] <= save["saved"] <= save["requests"] + args.writers:
+                save["errors"] += max(save["requests"] - save["saved"], 0) or 1
             used = workers_cpu_s(servers["insert"])
             raw = wrk(f"http://127.0.0.1:{PORTS['insert']}/insert", connections=args.writers,
                       seconds=args.seconds, script=SAVE_LUA, env={**env, "RAW": "1"})
@@ -351,7 +367,8 @@ def run(args) -> dict:
                           "ratio": round(save["rps"] / raw["rps"], 4)})
             print(f"  {'teacher save':<20} {save['rps']:8.1f} w/s    p50 {save['p50_ms']:7.1f} ms  "
                   f"p99 {save['p99_ms']:7.1f} ms  ratio {saves[-1]['ratio']:.3f}  errors {save['errors']}  "
-                  f"(raw insert {raw['rps']:.0f} w/s); worker CPU a write {save['cpu_ms']} ms, raw {raw_cpu} ms",
+                  f"(raw insert {raw['rps']:.0f} w/s); worker CPU a write {save['cpu_ms']} ms, raw {raw_cpu} ms; "
+                  f"{save['saved']} new entries for {save['requests']} answers",
                   flush=True)
     finally:
         for proc in servers.values():
@@ -362,6 +379,30 @@ def run(args) -> dict:
                                                         "writers", "seconds", "runs", "pileup",
                                                         "save_warmup")},
             "pages": summarise(rows), "save": summarise_saves(saves), "in_process": measured, "rss_mb": rss}
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url.split("///", 1)[1])
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy one SQLite database over another with the backup API: safe while servers hold connections to
+    the target (they see the new content at their next transaction). The WAL keeps its size: folded back
+    into the database file, but not truncated, as on a server that has run an evening."""
+    with sqlite3.connect(source, timeout=30) as src, sqlite3.connect(target, timeout=30) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def saved_entries(url: str, run: str) -> int:
+    """The entries a save run created (save.lua writes "bench <run> <thread> <n>" into each description)."""
+    app = create_app({**config(url), "TESTING": True})
+    try:
+        with get_db(app).engine(write=False).connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM homework_item WHERE description LIKE :run"),
+                                {"run": f"bench {run} %"}).scalar_one()
+    finally:
+        get_db(app).dispose()
 
 
 def save_workload(args, url: str, base: str, signed: dict, built: data.Built, today: date
@@ -411,7 +452,8 @@ def summarise_saves(saves: list[dict]) -> dict:
     return {**{k: statistics.median(s[k] for s in saves) for k in ("rps", "p50_ms", "p99_ms", "raw_rps", "ratio",
                                                                        "cpu_ms", "raw_cpu_ms")},
             "errors": sum(s["errors"] for s in saves), "requests": sum(s["requests"] for s in saves),
-            "runs": [{k: s[k] for k in ("rps", "ratio", "p99_ms", "cpu_ms")} for s in saves]}
+            "saved": sum(s["saved"] for s in saves),
+            "runs": [{k: s[k] for k in ("rps", "ratio", "p99_ms", "cpu_ms", "saved", "requests")} for s in saves]}
 
 
 def report(result: dict, info: dict) -> str:
@@ -443,6 +485,8 @@ def report(result: dict, info: dict) -> str:
               "|---|---|---|---|---|---|---|",
               f"| teacher save | {s['rps']:.1f} | {s['raw_rps']:.0f} | {s['ratio']:.3f} | {s['p50_ms']:.1f} | "
               f"{s['p99_ms']:.1f} | {s['errors']} of {s['requests']} |",
+              "", f"New entries saved by the measured runs: {s['saved']:,} for {s['requests']:,} answered saves "
+              "(each description names its run; an answer without a new entry counts as an error).",
               "", "Each run of the save (the first after the servers start has been the slowest in every run "
               "so far; bench/README.md): " + "; ".join(
                   f"{r['rps']:.0f} w/s, ratio {r['ratio']:.3f}, p99 {r['p99_ms']:.0f} ms, {r['cpu_ms']} ms of "

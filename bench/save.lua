@@ -1,8 +1,11 @@
 -- The teacher's real save form, posted by every wrk connection with a fresh description each time (an
--- identical entry within ten minutes is taken as a retry and not saved again). PAIRS lists class:subject
+-- identical entry within ten minutes is taken as a retry and not saved again). RUN names this wrk run in
+-- every description: Lua's random numbers are the same in every wrk process, so without it each run
+-- re-sent the descriptions of the run before and measured the retry check, not saves. PAIRS lists class:subject
 -- pairs the signed-in teacher teaches and DAYS the set dates to spread the entries over (bench/run.py,
 -- save_workload); RAW=1 posts the same body to the raw-insert baseline instead.
 local csrf = os.getenv("CSRF") or ""
+local run = os.getenv("RUN") or "0"
 local raw = os.getenv("RAW") == "1"
 local pairs_ = {}
 for class_id, subject_id in string.gmatch(os.getenv("PAIRS") or "", "(%d+):(%d+)") do
@@ -26,7 +29,7 @@ request = function()
   local pair = pairs_[(n % #pairs_) + 1]
   local day = days[(math.floor(n / #pairs_) % #days) + 1]
   local body = "csrf_token=" .. csrf .. "&subject_id=" .. pair[2] ..
-    "&description=bench+" .. prefix .. "+" .. counter .. "&kind=written&location=class&required=1" ..
+    "&description=bench+" .. run .. "+" .. prefix .. "+" .. counter .. "&kind=written&location=class&required=1" ..
     "&minutes=10&set_date=" .. day
   local path = raw and "/insert" or ("/teacher/class/" .. pair[1])
   -- nil headers: wrk.format then sends wrk.headers, which hold -H's Cookie and the Host.

@@ -1,0 +1,59 @@
+"""The save benchmark's own bookkeeping (bench/run.py, #12): what made its figures honest must keep working.
+
+Its save runs once measured the retry check instead of saves (every wrk run re-sent the same descriptions).
+Now each description names its run and the run's new entries are counted, and on SQLite each run starts
+from the database as it was before any save, copied back while the servers keep their connections open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from bench import run as bench_run
+from edulite import create_app
+from edulite.db import get_db, session_scope
+from tests.conftest import base_config
+from tests.support.factories import add_item, make_world
+
+
+def test_copy_database_restores_content_under_an_open_connection(tmp_path: Path):
+    live, before = tmp_path / "live.sqlite", tmp_path / "before.sqlite"
+    server = sqlite3.connect(live, isolation_level=None)  # a server's connection, open throughout
+    server.execute("PRAGMA journal_mode=WAL")
+    server.execute("CREATE TABLE item (description TEXT)")
+    server.execute("INSERT INTO item VALUES ('set before the saves')")
+    bench_run.copy_database(live, before)
+    server.executemany("INSERT INTO item VALUES (?)", [(f"bench 0 1 {n}",) for n in range(50)])
+    assert server.execute("SELECT count(*) FROM item").fetchone() == (51,)
+
+    bench_run.copy_database(before, live)
+
+    # The open connection sees the restored content at its next statement, and can write on.
+    assert server.execute("SELECT description FROM item").fetchall() == [("set before the saves",)]
+    server.execute("INSERT INTO item VALUES ('after')")
+    assert server.execute("SELECT count(*) FROM item").fetchone() == (2,)
+    assert server.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    server.close()
+
+
+def test_saved_entries_counts_only_the_named_run(sqlite_url, monkeypatch):
+    app = create_app(base_config(DATABASE_URL=sqlite_url))
+    with session_scope(app) as session:
+        world = make_world(session)
+        for description in ("bench 0 11 1", "bench 0 11 2", "bench 1 11 1", "bench 10 11 1", "练习册"):
+            add_item(session, world, day=date(2026, 12, 1), minutes=10, description=description)
+    get_db(app).dispose()
+    monkeypatch.setattr(bench_run, "config", lambda url: base_config(DATABASE_URL=url))
+    url = sqlite_url
+
+    assert bench_run.saved_entries(url, "0") == 2
+    assert bench_run.saved_entries(url, "1") == 1  # "bench 10 …" is run 10's, not run 1's
+    assert bench_run.saved_entries(url, "warm") == 0
+
+
+def test_every_description_names_its_run():
+    lua = (Path(bench_run.__file__).parent / "save.lua").read_text(encoding="utf-8")
+    assert 'os.getenv("RUN")' in lua
+    assert '"&description=bench+" .. run .. "+"' in lua

@@ -38,14 +38,13 @@ def test_copy_database_restores_content_under_an_open_connection(tmp_path: Path)
     server.close()
 
 
-def test_saved_entries_counts_only_the_named_run(sqlite_url, monkeypatch):
+def test_saved_entries_counts_only_the_named_run(sqlite_url):
     app = create_app(base_config(DATABASE_URL=sqlite_url))
     with session_scope(app) as session:
         world = make_world(session)
         for description in ("bench 0 11 1", "bench 0 11 2", "bench 1 11 1", "bench 10 11 1", "练习册"):
             add_item(session, world, day=date(2026, 12, 1), minutes=10, description=description)
     get_db(app).dispose()
-    monkeypatch.setattr(bench_run, "config", lambda url: base_config(DATABASE_URL=url))
     url = sqlite_url
 
     assert bench_run.saved_entries(url, "0") == 2

@@ -47,24 +47,25 @@ def test_a_session_changed_by_one_request_opens_unchanged_for_the_next_with_the_
     assert answers == ["2", "2", "2"] and client.get("/t/count").text == "1"
 
 
-def test_a_tampered_cookie_opens_an_empty_session(counting):
-    client = counting.test_client()
-    client.get("/t/start")
-    signed = _cookie(counting, client)
-    name = counting.config["SESSION_COOKIE_NAME"]
-    client.set_cookie(name, signed)
-    assert client.get("/t/count").text == "1"  # verified, and now remembered
-    client.set_cookie(name, signed[:-2] + ("AA" if not signed.endswith("AA") else "BB"))
-    assert client.get("/t/count").text == "0"
-
-
-def test_a_cookie_signed_under_a_replaced_key_opens_an_empty_session(counting):
+def _remembered(counting):
+    """A client whose signed session cookie has been opened once (verified, and now remembered)."""
     client = counting.test_client()
     client.get("/t/start")
     signed = _cookie(counting, client)
     name = counting.config["SESSION_COOKIE_NAME"]
     client.set_cookie(name, signed)
     assert client.get("/t/count").text == "1"
+    return client, name, signed
+
+
+def test_a_tampered_cookie_opens_an_empty_session(counting):
+    client, name, signed = _remembered(counting)
+    client.set_cookie(name, signed[:-2] + ("AA" if not signed.endswith("AA") else "BB"))
+    assert client.get("/t/count").text == "0"
+
+
+def test_a_cookie_signed_under_a_replaced_key_opens_an_empty_session(counting):
+    client, name, signed = _remembered(counting)
     counting.secret_key = counting.config["SECRET_KEY"] = "a-new-secret"
     client.set_cookie(name, signed)
     assert client.get("/t/count").text == "0"

@@ -1,4 +1,5 @@
-"""The baselines Edulite is measured beside: a bare WSGI "hello" and a Flask route doing one bare INSERT.
+"""The baselines Edulite is measured beside: a bare WSGI "hello", a Flask route doing one bare INSERT, and
+the save's floor: a Flask route replaying recorded saves' statements bare (bench/save_floor.py).
 
 Served by the same gunicorn settings as Edulite, so the ratio shows what Edulite costs on top of the
 server, the framework and the database themselves. BENCH_DATABASE_URL names the database (the one the
@@ -7,7 +8,10 @@ benchmark built, so the INSERT pays the same disk and the same WAL as Edulite's 
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
+import re
 import sqlite3
 import threading
 from datetime import date
@@ -33,6 +37,7 @@ def _connection():
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
         else:
             import psycopg
 
@@ -54,4 +59,61 @@ def insert_row():
         conn.execute("COMMIT")
     else:
         conn.execute("INSERT INTO bench_raw (day, minutes) VALUES (%s, %s)", (date.today(), 20))
+    return "", 303, {"Location": "/"}
+
+
+floor_app = Flask("floor")
+_turn = itertools.count()
+_recorded: list = []
+_loading = threading.Lock()
+
+
+# The columns that name the entry, in the writes after its INSERT: its history row and its audit entry.
+_NAMING = {"homework_revision": "item_id", "audit_entry": "entity_id"}
+
+
+def _naming_column(statement: str) -> int | None:
+    """Where the entry's id sits in an INSERT's values, if the statement names the entry."""
+    found = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", statement)
+    if found is None or found.group(1) not in _NAMING:
+        return None
+    return [c.strip().strip('"') for c in found.group(2).split(",")].index(_NAMING[found.group(1)])
+
+
+def _renamed(statement: str, values: list, recorded_id: int, item_id: int | None) -> list:
+    column = _naming_column(statement) if item_id is not None else None
+    if column is None or values[column] != recorded_id:
+        return values
+    return [*values[:column], item_id, *values[column + 1:]]
+
+
+@floor_app.post("/floor")
+def floor():
+    """The next recorded save's statements, with their recorded parameters, as the save ran them (SQLite):
+    the reads, BEGIN IMMEDIATE, the writes, COMMIT. No sign-in, form, rule, summary or alert in Python.
+
+    The entry's history and audit rows name the id its INSERT returns now, not the recorded one: the
+    recorded entry may be gone (each run starts from the database before any save) and the foreign keys
+    are checked, as in Edulite.
+    """
+    with _loading:
+        if not _recorded:
+            with open(os.environ["BENCH_FLOOR_FILE"], encoding="utf-8") as recorded:
+                _recorded.extend(json.load(recorded))
+    conn = _connection()
+    save = _recorded[next(_turn) % len(_recorded)]
+    item_id = None
+    try:
+        for statement, parameters in save["statements"]:
+            if parameters and isinstance(parameters[0], list):
+                conn.executemany(statement, [_renamed(statement, row, save["item_id"], item_id) for row in parameters])
+                continue
+            parameters = _renamed(statement, parameters, save["item_id"], item_id)
+            rows = conn.execute(statement, parameters).fetchall()
+            if statement.startswith("INSERT INTO homework_item"):
+                item_id = rows[0][0]
+    except BaseException:
+        if conn.in_transaction:  # never leave the write lock held
+            conn.execute("ROLLBACK")
+        raise
     return "", 303, {"Location": "/"}

@@ -49,7 +49,9 @@ RESULTS = ROOT / "bench" / "results"
 SAVE_LUA = ROOT / "bench" / "save.lua"
 # BENCH_PORT_BASE keeps two benchmarks on one machine (other worktrees) off each other's ports.
 _BASE = int(os.environ.get("BENCH_PORT_BASE", "8100"))
-PORTS = {"edulite": _BASE + 1, "hello": _BASE + 2, "insert": _BASE + 3}
+PORTS = {"edulite": _BASE + 1, "hello": _BASE + 2, "insert": _BASE + 3, "floor": _BASE + 4}
+# Saves recorded in-process for the floor (bench/save_floor.py): enough that a run replays each a few times.
+FLOOR_SAVES = 2000
 TARGETS = {"page": 0.25, "export": 0.1, "save": 0.5, "p99_ms": 50, "save_p99_ms": 200}
 
 
@@ -337,6 +339,8 @@ def run(args) -> dict:
         before = tmp / "before-saves.sqlite" if kind == "sqlite" and runs else None
         if before is not None:
             copy_database(sqlite_path(url), before)
+            servers["floor"] = start_floor(url, built, today, tmp, args, secret, env)
+            copy_database(before, sqlite_path(url))
         if runs:
             # Unmeasured first, both: on a new database the first seconds of saves grow SQLite's WAL file,
             # and an fsync that must also record a file's new size costs more than one that overwrites
@@ -365,10 +369,14 @@ def run(args) -> dict:
             raw_cpu = round((workers_cpu_s(servers["insert"]) - used) * 1000 / max(raw["requests"], 1), 2)
             saves.append({**save, "raw_rps": raw["rps"], "raw_p99_ms": raw["p99_ms"], "raw_cpu_ms": raw_cpu,
                           "ratio": round(save["rps"] / raw["rps"], 4)})
+            if "floor" in servers:
+                saves[-1].update(floor_run(servers["floor"], url, before, args, env, raw["rps"]))
             print(f"  {'teacher save':<20} {save['rps']:8.1f} w/s    p50 {save['p50_ms']:7.1f} ms  "
                   f"p99 {save['p99_ms']:7.1f} ms  ratio {saves[-1]['ratio']:.3f}  errors {save['errors']}  "
                   f"(raw insert {raw['rps']:.0f} w/s); worker CPU a write {save['cpu_ms']} ms, raw {raw_cpu} ms; "
-                  f"{save['saved']} new entries for {save['requests']} answers",
+                  f"{save['saved']} new entries for {save['requests']} answers"
+                  + (f"; the save's floor {saves[-1]['floor_rps']:.0f} w/s, ratio {saves[-1]['floor_ratio']:.3f}, "
+                     f"{saves[-1]['floor_cpu_ms']} ms a write" if "floor_rps" in saves[-1] else ""),
                   flush=True)
     finally:
         for proc in servers.values():
@@ -379,6 +387,39 @@ def run(args) -> dict:
                                                         "writers", "seconds", "runs", "pileup",
                                                         "save_warmup")},
             "pages": summarise(rows), "save": summarise_saves(saves), "in_process": measured, "rss_mb": rss}
+
+
+def start_floor(url: str, built: data.Built, today: date, tmp: Path, args, secret: str,
+                env: dict) -> subprocess.Popen:
+    """Record FLOOR_SAVES real saves in-process (they change the database: the caller restores it) and
+    serve bench/raw_apps.py's floor route replaying their statements bare (bench/save_floor.py)."""
+    from bench.save_floor import record  # imports this module: not at the top
+    from bench.where_saves_go import saver
+
+    app = create_app({**config(url), "TESTING": True})
+    try:
+        recorded = record(app, saver(app, built, today), FLOOR_SAVES)
+    finally:
+        get_db(app).dispose()
+    floor_file = tmp / "floor.json"
+    floor_file.write_text(json.dumps(recorded), encoding="utf-8")
+    os.environ["BENCH_FLOOR_FILE"] = str(floor_file)
+    server = start("floor", "bench.raw_apps:floor_app", url, args, secret)
+    # Unmeasured, as Edulite's warm-up: each worker loads the recorded statements at its first request.
+    wrk(f"http://127.0.0.1:{PORTS['floor']}/floor", connections=args.writers, seconds=args.save_warmup,
+        script=SAVE_LUA, env={**env, "RAW": "1", "RAWPATH": "/floor", "RUN": "warm"})
+    return server
+
+
+def floor_run(server: subprocess.Popen, url: str, before: Path, args, env: dict, raw_rps: float) -> dict:
+    """One wrk run of the save's floor, from the database as it was before any save."""
+    copy_database(before, sqlite_path(url))
+    used = workers_cpu_s(server)
+    floor = wrk(f"http://127.0.0.1:{PORTS['floor']}/floor", connections=args.writers, seconds=args.seconds,
+                script=SAVE_LUA, env={**env, "RAW": "1", "RAWPATH": "/floor"})
+    return {"floor_rps": floor["rps"], "floor_p99_ms": floor["p99_ms"], "floor_errors": floor["errors"],
+            "floor_ratio": round(floor["rps"] / raw_rps, 4),
+            "floor_cpu_ms": round((workers_cpu_s(server) - used) * 1000 / max(floor["requests"], 1), 2)}
 
 
 def sqlite_path(url: str) -> Path:
@@ -453,7 +494,10 @@ def summarise_saves(saves: list[dict]) -> dict:
                                                                        "cpu_ms", "raw_cpu_ms")},
             "errors": sum(s["errors"] for s in saves), "requests": sum(s["requests"] for s in saves),
             "saved": sum(s["saved"] for s in saves),
-            "runs": [{k: s[k] for k in ("rps", "ratio", "p99_ms", "cpu_ms", "saved", "requests")} for s in saves]}
+            "runs": [{k: s[k] for k in ("rps", "ratio", "p99_ms", "cpu_ms", "saved", "requests")} for s in saves],
+            **({k: statistics.median(s[k] for s in saves) for k in ("floor_rps", "floor_ratio", "floor_p99_ms",
+                                                                    "floor_cpu_ms")}
+               | {"floor_errors": sum(s["floor_errors"] for s in saves)} if "floor_rps" in saves[0] else {})}
 
 
 def report(result: dict, info: dict) -> str:
@@ -485,11 +529,18 @@ def report(result: dict, info: dict) -> str:
               "|---|---|---|---|---|---|---|",
               f"| teacher save | {s['rps']:.1f} | {s['raw_rps']:.0f} | {s['ratio']:.3f} | {s['p50_ms']:.1f} | "
               f"{s['p99_ms']:.1f} | {s['errors']} of {s['requests']} |",
+              *([f"| the save's floor: its statements replayed bare | {s['floor_rps']:.1f} | {s['raw_rps']:.0f} | "
+                 f"{s['floor_ratio']:.3f} | | {s['floor_p99_ms']:.1f} | {s['floor_errors']} |"]
+                if "floor_rps" in s else []),
               "", f"New entries saved by the measured runs: {s['saved']:,} for {s['requests']:,} answered saves "
               "(each description names its run; an answer without a new entry counts as an error).",
               "", "Each run of the save: " + "; ".join(
                   f"{r['rps']:.0f} w/s, ratio {r['ratio']:.3f}, p99 {r['p99_ms']:.0f} ms, {r['cpu_ms']} ms of "
-                  "worker CPU a save" for r in s["runs"]) + f" (raw INSERT: {s['raw_cpu_ms']} ms a write).",
+                  "worker CPU a save" for r in s["runs"]) + f" (raw INSERT: {s['raw_cpu_ms']} ms a write"
+              + (f"; the floor: {s['floor_cpu_ms']} ms" if "floor_rps" in s else "") + ").",
+              *(["", "The floor (bench/save_floor.py) replays recorded saves' own statements with their parameters "
+                 "through a bare Flask route and sqlite3: no sign-in, CSRF, form, rule, summary or alert in Python. "
+                 "No Python around those statements can bring the save above it."] if "floor_rps" in s else []),
               "", f"RSS per Edulite worker: {', '.join(f'{x} MB' for x in result['rss_mb'])}."]
     return "\n".join(lines) + "\n"
 

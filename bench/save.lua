@@ -3,7 +3,8 @@
 -- every description: Lua's random numbers are the same in every wrk process, so without it each run
 -- re-sent the descriptions of the run before and measured the retry check, not saves. PAIRS lists class:subject
 -- pairs the signed-in teacher teaches and DAYS the set dates to spread the entries over (bench/run.py,
--- save_workload); RAW=1 posts the same body to the raw-insert baseline instead.
+-- save_workload); RAW=1 posts the same body to the raw-insert baseline instead (RAWPATH: the save's
+-- floor, bench/raw_apps.py).
 local csrf = os.getenv("CSRF") or ""
 local run = os.getenv("RUN") or "0"
 local raw = os.getenv("RAW") == "1"
@@ -31,7 +32,7 @@ request = function()
   local body = "csrf_token=" .. csrf .. "&subject_id=" .. pair[2] ..
     "&description=bench+" .. run .. "+" .. prefix .. "+" .. counter .. "&kind=written&location=class&required=1" ..
     "&minutes=10&set_date=" .. day
-  local path = raw and "/insert" or ("/teacher/class/" .. pair[1])
+  local path = raw and (os.getenv("RAWPATH") or "/insert") or ("/teacher/class/" .. pair[1])
   -- nil headers: wrk.format then sends wrk.headers, which hold -H's Cookie and the Host.
   return wrk.format("POST", path, nil, body)
 end

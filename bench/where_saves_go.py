@@ -20,8 +20,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,29 +72,32 @@ def _token(page: str) -> str:
     return found.group(1) or found.group(2)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--saves", type=int, default=40)
-    parser.add_argument("--top", action="store_true")
-    parser.add_argument("--sql", action="store_true", help="print the statements of one more save")
-    parser.add_argument("--pileup", action="store_true", help="the earlier workload: the signed-in teacher's "
-                        "four classes, today only (bench/run.py --pileup)")
-    parser.add_argument("--check", action="store_true", help="judge the school's alerts before the saves, and "
-                        "check after them that summaries and alerts equal a full recomputation")
-    args = parser.parse_args()
+class Bench(NamedTuple):
+    app: object
+    save: Callable[[], None]
+    school_id: int | None  # set with check: the school whose alerts were judged
+
+
+def setup(*, pileup: bool = False, check: bool = False) -> Bench:
+    """Data set S in a temporary SQLite file, the teacher signed in, and a function posting one save."""
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='edulite-saves-')) / 'bench.sqlite'}"
     built = build(argparse.Namespace(schools=0), url, today)
     # CSRF on, as under gunicorn: each save sends the form's token (checked by Flask-WTF on every POST).
     app = create_app({**config(url), "TESTING": True, "SECRET_KEY": secrets.token_hex(16)})
     school_id = None
-    if args.check:  # the bench data are bulk-loaded without alerts: judge them once, as the demo does
+    if check:  # the bench data are bulk-loaded without alerts: judge them once, as the demo does
         with session_scope(app) as session:
             school_id = session.get(SchoolClass, built.teacher_class_ids[0]).school_id
             alerts_store.recompute(session, school_id=school_id, start=today - timedelta(days=7),
                                    end=today + timedelta(days=7))
+    return Bench(app, saver(app, built, today, pileup=pileup), school_id)
+
+
+def saver(app, built: data.Built, today: date, *, pileup: bool = False) -> Callable[[], None]:
+    """Sign in through the test client; a function posting one save with a fresh description each call."""
     client = app.test_client()
-    if args.pileup:
+    if pileup:
         who, pairs = "teacher", [(cid, sid) for cid in built.teacher_class_ids for sid in (1, 2)]
         days = [today]
     else:  # a school's evening, as bench/run.py's save run (save_workload)
@@ -110,8 +115,6 @@ def main() -> None:
     # "saved" messages of unfollowed redirects would otherwise pile up in the session cookie.
     name = app.config["SESSION_COOKIE_NAME"]
     signed_in = client.get_cookie(name).value
-    with app.app_context():
-        watch = LockWatch(app)
     counter = 0
 
     def save() -> None:
@@ -126,6 +129,23 @@ def main() -> None:
             "csrf_token": token})
         assert response.status_code == 303, response.status_code
 
+    return save
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--saves", type=int, default=40)
+    parser.add_argument("--top", action="store_true")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one more save")
+    parser.add_argument("--pileup", action="store_true", help="the earlier workload: the signed-in teacher's "
+                        "four classes, today only (bench/run.py --pileup)")
+    parser.add_argument("--check", action="store_true", help="judge the school's alerts before the saves, and "
+                        "check after them that summaries and alerts equal a full recomputation")
+    args = parser.parse_args()
+    app, save, school_id = setup(pileup=args.pileup, check=args.check)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    with app.app_context():
+        watch = LockWatch(app)
     for _ in range(5):
         save()
     watch.held.clear()

@@ -5,9 +5,11 @@ statement (the execution context, each parameter processed through the compiled 
 wrapper): more than SQLite spends running most of a save's statements, and a third of a save's CPU. A
 Prepared statement keeps everything that decides behaviour in SQLAlchemy's hands: the SQL is its compiler's,
 every bound value goes through the column type's own bind processor and every result value through its
-result processor, and the statement runs with `Connection.exec_driver_sql`, so the engine's events see it
-(the tests and the benchmark count statements there) and driver errors are SQLAlchemy's (`db.is_busy` still
-recognises a busy SQLite). Only the per-call work is done once per dialect.
+result processor. The statement runs on the driver's cursor inside the connection's own transaction (begun
+as SQLAlchemy's autobegin would), the engine's before_cursor_execute listeners see it (the tests and the
+benchmark count statements there) and driver errors are raised as SQLAlchemy's (`db.is_busy` still
+recognises a busy SQLite). Only the per-call work is done once per dialect; going past
+`Connection.exec_driver_sql` took another 12-15 % off a save's CPU (bench/where_saves_go.py, 2026-12-01).
 
 Not for statements with expanding IN parameters (their SQL depends on the values): `Prepared` refuses them.
 """
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement
 
 
@@ -51,10 +54,7 @@ class Prepared:
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
         """Run with one set of parameters; the rows it returns (none for a write without RETURNING)."""
         compiled = self._for(conn.dialect)
-        result = conn.exec_driver_sql(compiled.sql, self._args(compiled, params))
-        if not result.returns_rows:
-            return []
-        rows = result.fetchall()
+        rows = _run(conn, compiled.sql, self._args(compiled, params), many=False)
         if compiled.results is None:
             return [tuple(row) for row in rows]
         processors = compiled.results
@@ -67,7 +67,29 @@ class Prepared:
     def many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> None:
         """Run a write once per set of parameters (the driver's executemany)."""
         compiled = self._for(conn.dialect)
-        conn.exec_driver_sql(compiled.sql, [self._args(compiled, p) for p in params])
+        _run(conn, compiled.sql, [self._args(compiled, p) for p in params], many=True)
+
+
+def _run(conn: Connection, sql: str, args, *, many: bool) -> list:
+    """The statement on the driver's cursor, inside the connection's transaction, seen by the engine's
+    before_cursor_execute listeners, with driver errors raised as SQLAlchemy's (as exec_driver_sql does,
+    without its execution context and result objects: 10-20 µs a statement, #12)."""
+    if not conn.in_transaction():
+        conn.begin()  # what the first exec_driver_sql on the connection does (autobegin)
+    cursor = conn.connection.cursor()
+    try:
+        for listener in conn.dispatch.before_cursor_execute:
+            sql, args = listener(conn, cursor, sql, args, None, many)
+        if many:
+            cursor.executemany(sql, args)
+            return []
+        cursor.execute(sql, args)
+        return cursor.fetchall() if cursor.description is not None else []
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(sql, args, error, conn.dialect.loaded_dbapi.Error,
+                                  dialect=conn.dialect) from error
+    finally:
+        cursor.close()
 
 
 def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:

@@ -398,7 +398,7 @@ def start_floor(url: str, built: data.Built, today: date, tmp: Path, args, secre
 
     app = create_app({**config(url), "TESTING": True})
     try:
-        recorded = record(app, saver(app, built, today), FLOOR_SAVES)
+        recorded = record(app, saver(app, built, today, pileup=args.pileup), FLOOR_SAVES)
     finally:
         get_db(app).dispose()
     floor_file = tmp / "floor.json"

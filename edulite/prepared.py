@@ -70,7 +70,7 @@ class Prepared:
         _run(conn, compiled.sql, [self._args(compiled, p) for p in params], many=True)
 
 
-def _run(conn: Connection, sql: str, args, *, many: bool) -> list:
+def _run(conn: Connection, sql: str, args, *, many: bool) -> Sequence[Any]:
     """The statement on the driver's cursor, inside the connection's transaction, seen by the engine's
     before_cursor_execute listeners, with driver errors raised as SQLAlchemy's (as exec_driver_sql does,
     without its execution context and result objects: 10-20 µs a statement, #12)."""

@@ -16,6 +16,7 @@ Not for statements with expanding IN parameters (their SQL depends on the values
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,10 +87,16 @@ def _run(conn: Connection, sql: str, args, *, many: bool) -> Sequence[Any]:
         cursor.execute(sql, args)
         return cursor.fetchall() if cursor.description is not None else []
     except conn.dialect.loaded_dbapi.Error as error:
-        raise DBAPIError.instance(sql, args, error, conn.dialect.loaded_dbapi.Error,
+        # A lost connection (PostgreSQL restarted, the backend killed) is invalidated, so that the pool
+        # replaces it instead of handing it to the next request (what SQLAlchemy's own execution does).
+        lost = conn.dialect.is_disconnect(error, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate(error)
+        raise DBAPIError.instance(sql, args, error, conn.dialect.loaded_dbapi.Error, connection_invalidated=lost,
                                   dialect=conn.dialect) from error
     finally:
-        cursor.close()
+        with contextlib.suppress(Exception):  # a cursor of a lost connection may refuse to close
+            cursor.close()
 
 
 def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import bindparam, column, event, insert, select, table
+from sqlalchemy import bindparam, column, event, func, insert, select, table
 from sqlalchemy.exc import DBAPIError
 
 from edulite.alerts import store as alerts_store
@@ -95,3 +95,22 @@ def test_the_engine_sees_each_statement_and_driver_errors_are_sqlalchemys(any_ap
         event.remove(engine, "before_cursor_execute", listen)
     seen = [s for s in seen if not s.startswith("BEGIN")]  # SQLite's write engine begins by a statement
     assert len(seen) == 2 and seen[0].startswith("SELECT homework_item.id")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite's connections are files
+def test_a_lost_postgresql_connection_is_invalidated_and_replaced(any_app):
+    # The backend of the connection is killed (a restart, an administrator): the statement fails as
+    # SQLAlchemy's own execution would report it, and the next checkout gets a working connection.
+    engine = get_db(any_app).engine(write=True)
+    statement = Prepared(select(ITEMS.c.id).where(ITEMS.c.id == bindparam("id")))
+    with engine.connect() as conn:
+        (pid,) = Prepared(select(func.pg_backend_pid())).rows(conn, {})[0]
+        with engine.connect() as other:
+            other.execute(select(func.pg_terminate_backend(pid)))
+        with pytest.raises(DBAPIError) as lost:
+            statement.rows(conn, {"id": 1})
+        assert lost.value.connection_invalidated
+    with engine.connect() as conn:
+        assert statement.rows(conn, {"id": 1}) == []
+        (new_pid,) = Prepared(select(func.pg_backend_pid())).rows(conn, {})[0]
+    assert new_pid != pid

@@ -72,7 +72,7 @@ _loading = threading.Lock()
 _NAMING = {"homework_revision": "item_id", "audit_entry": "entity_id"}
 
 
-def _naming_column(statement: str) -> int | None:
+def naming_column(statement: str) -> int | None:
     """Where the entry's id sits in an INSERT's values, if the statement names the entry."""
     found = re.match(r"INSERT INTO (\w+) \(([^)]*)\)", statement)
     if found is None or found.group(1) not in _NAMING:
@@ -80,9 +80,21 @@ def _naming_column(statement: str) -> int | None:
     return [c.strip().strip('"') for c in found.group(2).split(",")].index(_NAMING[found.group(1)])
 
 
-def _renamed(statement: str, values: list, recorded_id: int, item_id: int | None) -> list:
-    column = _naming_column(statement) if item_id is not None else None
-    if column is None or values[column] != recorded_id:
+def _prepared(save: dict) -> list[tuple[str, list, int | None]]:
+    """A recorded save's statements with, for each, where the entry's id sits in its values (found once, at
+    load, so that the replay itself does no more than the save's own statements)."""
+    return [(statement, parameters, naming_column(statement)) for statement, parameters in save["statements"]]
+
+
+def _load() -> None:
+    with _loading:
+        if not _recorded:
+            with open(os.environ["BENCH_FLOOR_FILE"], encoding="utf-8") as recorded:
+                _recorded.extend((_prepared(save), save["item_id"]) for save in json.load(recorded))
+
+
+def _renamed(values: list, column: int | None, recorded_id: int, item_id: int | None) -> list:
+    if column is None or item_id is None or values[column] != recorded_id:
         return values
     return [*values[:column], item_id, *values[column + 1:]]
 
@@ -96,21 +108,18 @@ def floor():
     recorded entry may be gone (each run starts from the database before any save) and the foreign keys
     are checked, as in Edulite.
     """
-    with _loading:
-        if not _recorded:
-            with open(os.environ["BENCH_FLOOR_FILE"], encoding="utf-8") as recorded:
-                _recorded.extend(json.load(recorded))
+    if not _recorded:
+        _load()
     conn = _connection()
-    save = _recorded[next(_turn) % len(_recorded)]
+    statements, recorded_id = _recorded[next(_turn) % len(_recorded)]
     item_id = None
     try:
-        for statement, parameters in save["statements"]:
+        for statement, parameters, column in statements:
             if parameters and isinstance(parameters[0], list):
-                conn.executemany(statement, [_renamed(statement, row, save["item_id"], item_id) for row in parameters])
+                conn.executemany(statement, [_renamed(row, column, recorded_id, item_id) for row in parameters])
                 continue
-            parameters = _renamed(statement, parameters, save["item_id"], item_id)
-            rows = conn.execute(statement, parameters).fetchall()
-            if statement.startswith("INSERT INTO homework_item"):
+            rows = conn.execute(statement, _renamed(parameters, column, recorded_id, item_id)).fetchall()
+            if item_id is None and statement.startswith("INSERT INTO homework_item"):
                 item_id = rows[0][0]
     except BaseException:
         if conn.in_transaction:  # never leave the write lock held

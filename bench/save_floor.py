@@ -29,13 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
+from bench.raw_apps import floor_app, insert_app, naming_column  # noqa: E402
 from bench.where_saves_go import setup  # noqa: E402
 from edulite.db import get_db  # noqa: E402
 
 
 def record(app, save, saves: int) -> list[dict]:
     """Each of `saves` saves: its statements with their driver parameters (a list of lists for an
-    executemany), COMMIT written out, and the id of the entry it created (its history row's first value).
+    executemany), COMMIT written out, and the id of the entry it created (as its history row names it).
     As JSON, bench/raw_apps.py's floor route replays them."""
     recorded: list[list[tuple[str, list]]] = []
 
@@ -59,8 +60,8 @@ def record(app, save, saves: int) -> list[dict]:
     for engine in engines:
         event.remove(engine, "before_cursor_execute", on_execute)
         event.remove(engine, "commit", on_commit)
-    return [{"statements": statements,
-             "item_id": next(p[0] for s, p in statements if s.startswith("INSERT INTO homework_revision"))}
+    return [{"statements": statements, "item_id": next(p[naming_column(s)] for s, p in statements
+                                                       if s.startswith("INSERT INTO homework_revision"))}
             for statements in recorded]
 
 
@@ -84,8 +85,6 @@ def main() -> None:
     floor_file = Path(path).with_name("floor.json")
     floor_file.write_text(json.dumps(recorded), encoding="utf-8")
     os.environ.update(BENCH_DATABASE_URL=app.config["DATABASE_URL"], BENCH_FLOOR_FILE=str(floor_file))
-    from bench.raw_apps import floor_app, insert_app
-
     floor_client, insert_client = floor_app.test_client(), insert_app.test_client()
 
     def floor() -> None:

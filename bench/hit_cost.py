@@ -13,7 +13,6 @@ import re
 import secrets
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from werkzeug.test import EnvironBuilder  # noqa: E402
 
 from bench import data  # noqa: E402
 from bench.run import build, config, database, pages_of  # noqa: E402
+from bench.timing import cpu_per_call  # noqa: E402
 from edulite import create_app  # noqa: E402
 from edulite.db import get_db  # noqa: E402
 
@@ -52,12 +52,7 @@ def cpu_per_request(app, environ: dict, requests: int) -> float:
         if hasattr(body, "close"):
             body.close()
 
-    for _ in range(50):
-        one()
-    started = time.process_time()
-    for _ in range(requests):
-        one()
-    return (time.process_time() - started) / requests * 1e6
+    return cpu_per_call(one, requests, warmup=50) * 1e6
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Edulite over HTTP beside its baselines, in the same run: `python bench/run.py --set S` (or M).
 
-Builds data set S (SQLite) or M (PostgreSQL, see bench/data.py), starts three gunicorn servers with the
-same settings — Edulite, a bare WSGI "hello" and a Flask route doing one bare INSERT — and drives each
+Builds data set S (SQLite) or M (PostgreSQL, see bench/data.py), starts gunicorn servers with the
+same settings — Edulite, a bare WSGI "hello", a Flask route doing one bare INSERT and, on SQLite, the save's
+floor (its own statements replayed bare, bench/save_floor.py) — and drives each
 page and the teacher's save with wrk (bounded in time and connections, loopback only). Prints per page
 req/s, p50, p99, the ratio to the raw app, SQL statements per page and RSS per worker, and writes the
 run with the machine's description to bench/results/. The machine is shared and noisy: read ratios.
@@ -136,9 +137,9 @@ def wait_for(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"nothing answered on port {port}")
 
 
-def start(name: str, app: str, url: str, args, secret: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "BENCH_DATABASE_URL": url, "FLASK_SECRET_KEY": secret,
-           "FLASK_ASSET_MODE": '"local"', "FLASK_LOGIN_RATE_LIMIT": '"100000 per minute"',
+def start(name: str, app: str, url: str, args, secret: str, extra_env: dict | None = None) -> subprocess.Popen:
+    env = {**os.environ, **(extra_env or {}), "DATABASE_URL": url, "BENCH_DATABASE_URL": url,
+           "FLASK_SECRET_KEY": secret, "FLASK_ASSET_MODE": '"local"', "FLASK_LOGIN_RATE_LIMIT": '"100000 per minute"',
            "FLASK_PASSWORD_HASH_METHOD": f'"{data.HASH}"'}
     cmd = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{PORTS[name]}", "-w", str(args.workers),
            "-k", args.worker_class, "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning",
@@ -405,8 +406,7 @@ def start_floor(url: str, built: data.Built, today: date, tmp: Path, args, secre
         get_db(app).dispose()
     floor_file = tmp / "floor.json"
     floor_file.write_text(json.dumps(recorded), encoding="utf-8")
-    os.environ["BENCH_FLOOR_FILE"] = str(floor_file)
-    server = start("floor", "bench.raw_apps:floor_app", url, args, secret)
+    server = start("floor", "bench.raw_apps:floor_app", url, args, secret, {"BENCH_FLOOR_FILE": str(floor_file)})
     # Unmeasured, as Edulite's warm-up: each worker loads the recorded statements at its first request.
     wrk(f"http://127.0.0.1:{PORTS['floor']}/floor", connections=args.writers, seconds=args.save_warmup,
         script=SAVE_LUA, env={**env, "RAW": "1", "RAWPATH": "/floor", "RUN": "warm"})

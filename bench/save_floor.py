@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event  # noqa: E402
 
 from bench.raw_apps import floor_app, insert_app, naming_column  # noqa: E402
+from bench.timing import cpu_per_call  # noqa: E402
 from bench.where_saves_go import setup  # noqa: E402
 from edulite.db import get_db  # noqa: E402
 
@@ -65,21 +65,12 @@ def record(app, save, saves: int) -> list[dict]:
             for statements in recorded]
 
 
-def cpu_per_request(post, n: int) -> float:
-    for _ in range(20):
-        post()
-    started = time.process_time()
-    for _ in range(n):
-        post()
-    return (time.process_time() - started) / n * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    app, save, _ = setup()
+    app, save, _, _ = setup()
     path = app.config["DATABASE_URL"].split("///", 1)[1]
     recorded = record(app, save, args.saves)
     floor_file = Path(path).with_name("floor.json")
@@ -98,7 +89,7 @@ def main() -> None:
     print(f"{len(recorded)} saves recorded, {statements:.0f} statements each (COMMIT counted)")
     for round_ in range(1, args.rounds + 1):
         # Alternated, so that the machine's noise falls on all three alike.
-        figures = {name: cpu_per_request(post, args.saves) for name, post in
+        figures = {name: cpu_per_call(post, args.saves, warmup=20) * 1000 for name, post in
                    (("edulite", save), ("floor", floor), ("insert", insert))}
         print(f"round {round_}: CPU per request " + ", ".join(f"{k} {v:.2f} ms" for k, v in figures.items())
               + f"; insert/floor {figures['insert'] / figures['floor']:.2f}, "

@@ -76,6 +76,7 @@ class Bench(NamedTuple):
     app: object
     save: Callable[[], None]
     school_id: int | None  # set with check: the school whose alerts were judged
+    today: date  # the school's today the saves are set from
 
 
 def setup(*, pileup: bool = False, check: bool = False) -> Bench:
@@ -91,7 +92,7 @@ def setup(*, pileup: bool = False, check: bool = False) -> Bench:
             school_id = session.get(SchoolClass, built.teacher_class_ids[0]).school_id
             alerts_store.recompute(session, school_id=school_id, start=today - timedelta(days=7),
                                    end=today + timedelta(days=7))
-    return Bench(app, saver(app, built, today, pileup=pileup), school_id)
+    return Bench(app, saver(app, built, today, pileup=pileup), school_id, today)
 
 
 def saver(app, built: data.Built, today: date, *, pileup: bool = False) -> Callable[[], None]:
@@ -142,8 +143,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="judge the school's alerts before the saves, and "
                         "check after them that summaries and alerts equal a full recomputation")
     args = parser.parse_args()
-    app, save, school_id = setup(pileup=args.pileup, check=args.check)
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    app, save, school_id, today = setup(pileup=args.pileup, check=args.check)
     with app.app_context():
         watch = LockWatch(app)
     for _ in range(5):

@@ -77,6 +77,12 @@ def _sqlite_engine(url: str, *, immediate: bool, busy_ms: int) -> Engine:
         # Let SQLAlchemy's begin event issue BEGIN itself instead of pysqlite's lazy one.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        # Opening reads the database: a connection opened while another holds the file for a moment (a WAL
+        # recovery, a checkpoint) waits like any reader, also on the write engine, whose own waiting rule
+        # (no busy handler, _begin_immediate's tries) is set once it is open. With that rule from the start, a
+        # connection opened at such a moment failed at once with "database is locked"
+        # (tests/db/test_write_lock_wait.py); a CI run lost a concurrent save to that error once (#12).
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(wait_ms)}")

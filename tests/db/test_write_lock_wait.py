@@ -73,3 +73,36 @@ def test_a_writer_waiting_past_the_timeout_is_told_busy(sqlite_url):
         assert is_busy(caught.value) and 0.14 < time.monotonic() - started < 0.9
     finally:
         get_db(app).dispose()
+
+
+def test_a_new_write_connection_waits_while_the_database_is_briefly_locked_for_readers(app_and_path):
+    # Opening a connection reads the database (PRAGMA journal_mode). The write engine's statements never wait
+    # for a lock once BEGIN IMMEDIATE holds it, but a connection opened while another one holds the file
+    # (here: an exclusive locking mode; in a school's evening, a WAL recovery or checkpoint) must wait like
+    # any reader instead of failing the save at once with "database is locked" (a CI run lost a concurrent
+    # save to that error once, #12; this is the one way found to get it at once).
+    app, path = app_and_path
+    taken, released = threading.Event(), threading.Event()
+
+    def hold():
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("PRAGMA locking_mode=EXCLUSIVE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("SELECT count(*) FROM school").fetchall()
+        other.execute("COMMIT")  # the exclusive lock stays held until the locking mode is given up
+        taken.set()
+        time.sleep(0.3)
+        other.execute("PRAGMA locking_mode=NORMAL")
+        other.execute("SELECT count(*) FROM school").fetchall()  # the lock is let go at the next access
+        released.set()
+        other.close()
+
+    threading.Thread(target=hold, daemon=True).start()
+    assert taken.wait(5)
+    started = time.monotonic()
+    with get_db(app).engine(write=True).connect() as conn:
+        (mode,) = conn.exec_driver_sql("PRAGMA journal_mode").one()
+        (timeout,) = conn.exec_driver_sql("PRAGMA busy_timeout").one()
+    assert released.is_set() and time.monotonic() - started >= 0.25
+    # Once open, the write engine's own waiting rule is back: no busy handler, _begin_immediate's tries.
+    assert (mode, timeout) == ("wal", 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from datetime import date
 
 import pytest
@@ -97,7 +98,7 @@ def test_concurrent_saves_of_one_class_keep_its_evening_summary_exact(any_app, a
     """No lost update of a class-evening row: eight teachers' requests at once, each reading first."""
     scopes = [scope_of(any_world.teacher), scope_of(any_world.colleague)]
     subjects = [any_world.maths.id, any_world.chinese.id]
-    errors: list[BaseException] = []
+    errors: list[str] = []
 
     def teacher(n: int) -> None:
         try:
@@ -108,15 +109,15 @@ def test_concurrent_saves_of_one_class_keep_its_evening_summary_exact(any_app, a
                         any_world, subject_id=subjects[n % 2], minutes=1, description=f"第{n}-{k}题"))
                 finally:
                     session.close()
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
+        except BaseException:  # noqa: BLE001 (reported below, with where it was raised)
+            errors.append(traceback.format_exc())
 
     threads = [threading.Thread(target=teacher, args=(n,)) for n in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    assert errors == []
+    assert errors == [], errors[0]
     assert _items(any_app) == 32
     with session_scope(any_app) as s:
         assert summary.verify(s) == []
